@@ -1,0 +1,50 @@
+import type { Sequelize } from 'sequelize';
+import { Comment } from './comment';
+import { Follow } from './follow';
+import { Post } from './post';
+import { Role } from './role';
+import { RememberToken, Session } from './session';
+import { Registration, StudyClass } from './study-class';
+import { User, UserSettings } from './user';
+
+export { Comment, Follow, Post, Registration, RememberToken, Role, Session, StudyClass, User };
+export { AnonymousUser, gravatarHash } from './user';
+export type { CurrentUser } from './user';
+export { Permission } from './permission';
+
+/** Binds every model to one Sequelize instance and sets up all associations in one place. */
+export function initModels(sequelize: Sequelize, settings: UserSettings): void {
+  Role.initModel(sequelize);
+  User.initModel(sequelize, settings);
+  Follow.initModel(sequelize);
+  Post.initModel(sequelize);
+  Comment.initModel(sequelize);
+  StudyClass.initModel(sequelize);
+  Registration.initModel(sequelize);
+  Session.initModel(sequelize);
+  RememberToken.initModel(sequelize);
+
+  Role.hasMany(User, { as: 'users', foreignKey: 'roleId' });
+  User.belongsTo(Role, { as: 'role', foreignKey: 'roleId' });
+
+  User.hasMany(Follow, { as: 'followed', foreignKey: 'followerId', onDelete: 'CASCADE' });
+  User.hasMany(Follow, { as: 'followers', foreignKey: 'followedId', onDelete: 'CASCADE' });
+  Follow.belongsTo(User, { as: 'follower', foreignKey: 'followerId' });
+  Follow.belongsTo(User, { as: 'followedUser', foreignKey: 'followedId' });
+
+  User.hasMany(Post, { as: 'posts', foreignKey: 'authorId' });
+  Post.belongsTo(User, { as: 'author', foreignKey: 'authorId' });
+  User.hasMany(Comment, { as: 'comments', foreignKey: 'authorId' });
+  Comment.belongsTo(User, { as: 'author', foreignKey: 'authorId' });
+  Post.hasMany(Comment, { as: 'comments', foreignKey: 'postId' });
+  Comment.belongsTo(Post, { as: 'post', foreignKey: 'postId' });
+
+  StudyClass.belongsTo(User, { as: 'teacher', foreignKey: 'teacherId' });
+  User.belongsToMany(StudyClass, { through: Registration, as: 'classes', foreignKey: 'studentId', otherKey: 'classId' });
+  StudyClass.belongsToMany(User, { through: Registration, as: 'students', foreignKey: 'classId', otherKey: 'studentId' });
+  Post.belongsTo(StudyClass, { as: 'studyClass', foreignKey: 'classId' });
+  StudyClass.hasMany(Post, { as: 'posts', foreignKey: 'classId' });
+
+  User.hasMany(RememberToken, { foreignKey: 'userId', onDelete: 'CASCADE' });
+  User.hasMany(Session, { foreignKey: 'userId', onDelete: 'CASCADE' });
+}

@@ -1,0 +1,37 @@
+import { CreationOptional, DataTypes, ForeignKey, InferAttributes, InferCreationAttributes, Model, NonAttribute, Sequelize } from 'sequelize';
+import { renderMarkdown } from '../services/markdown';
+import type { User } from './user';
+
+export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<Post>> {
+  declare id: CreationOptional<number>;
+  declare body: string;
+  declare bodyHtml: CreationOptional<string | null>;
+  declare timestamp: CreationOptional<Date>;
+  declare authorId: ForeignKey<number>;
+  declare classId: CreationOptional<number | null>;
+
+  declare author?: NonAttribute<User>;
+
+  static initModel(sequelize: Sequelize): void {
+    Post.init(
+      {
+        id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+        body: { type: DataTypes.TEXT, allowNull: false },
+        bodyHtml: { type: DataTypes.TEXT, allowNull: true },
+        timestamp: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
+        classId: { type: DataTypes.INTEGER, allowNull: true },
+      },
+      {
+        sequelize,
+        tableName: 'posts',
+        modelName: 'Post',
+        hooks: {
+          // Flasky's on_changed_body: the HTML is derived from the Markdown on every write.
+          beforeSave: (post) => {
+            if (post.changed('body')) post.bodyHtml = renderMarkdown(post.body, 'post');
+          },
+        },
+      },
+    );
+  }
+}
