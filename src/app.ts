@@ -7,6 +7,7 @@ import { pinoHttp } from 'pino-http';
 import { csrfSync } from 'csrf-sync';
 import type { Config } from './config';
 import type { AppDeps } from './deps';
+import { createApiRouter } from './api';
 import { createAuthRouter } from './auth/router';
 import { createPassport } from './auth/passport';
 import { createMainRouter } from './main/router';
@@ -59,11 +60,15 @@ export function createApp(config: Config, deps: AppDeps): Express {
   app.use('/static/bootstrap', express.static(path.join(config.rootDir, 'node_modules', 'bootstrap', 'dist'), { maxAge: '7d' }));
   app.use('/static', express.static(path.join(config.rootDir, 'views', 'static'), { maxAge: '1h' }));
 
-  // 4. Form bodies and cookies (remember-me, show_followed).
+  // 4. The JSON API: token or Basic auth on every request, no cookies, no
+  //    session, no CSRF. Mounted before the session so a cookie grants it nothing.
+  app.use('/api/v1', createApiRouter({ config, deps }));
+
+  // 5. Form bodies and cookies (remember-me, show_followed).
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 100 }));
   app.use(cookieParser());
 
-  // 5. Server-side sessions in a real store; the cookie is non-persistent.
+  // 6. Server-side sessions in a real store; the cookie is non-persistent.
   app.use(
     session({
       name: config.session.cookieName,
@@ -75,19 +80,19 @@ export function createApp(config: Config, deps: AppDeps): Express {
     }),
   );
 
-  // 6. Passport restores req.user from the session; then session protection may
+  // 7. Passport restores req.user from the session; then session protection may
   //    drop it, and a remember-me cookie may bring a login back.
   app.use(passport.session());
   app.use(sessions.protect);
   app.use(sessions.remember);
 
-  // 7. Flasky's ping: last_seen, written at most once a minute.
+  // 8. Flasky's ping: last_seen, written at most once a minute.
   app.use(async (req, _res, next) => {
     if (req.user) await req.user.ping();
     next();
   });
 
-  // 8. One-shot messages and the template context every page uses.
+  // 9. One-shot messages and the template context every page uses.
   app.use((req, res, next) => {
     req.flash = (message, category = 'message') => {
       (req.session.flashes ??= []).push({ category, message });
@@ -105,14 +110,14 @@ export function createApp(config: Config, deps: AppDeps): Express {
     next();
   });
 
-  // 9. CSRF on every state-changing request of the HTML surface.
+  // 10. CSRF on every state-changing request of the HTML surface.
   app.use(csrf.csrfSynchronisedProtection);
 
-  // 10. The blueprints.
+  // 11. The blueprints.
   app.use('/auth', createAuthRouter({ config, passport, sessions, mailer: deps.mailer, tokens: deps.tokens }));
   app.use('/', confirmedOnly, createMainRouter({ config }));
 
-  // 11. Anything else is a 404, and every error is rendered once, here.
+  // 12. Anything else is a 404, and every error is rendered once, here.
   app.use(pageNotFound);
   app.use(htmlErrorHandler(log));
   return app;
