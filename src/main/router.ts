@@ -1,14 +1,58 @@
 import { Router } from 'express';
 import type { Config } from '../config';
+import { Permission } from '../models';
+import { freshLoginRequired, loginRequired, requireAdmin, requirePermission } from '../web/guards';
+import { moderationHandlers } from './moderation';
+import { peopleHandlers } from './people';
+import { postHandlers } from './posts';
 
 export interface MainDeps {
   config: Config;
 }
 
-// Flasky's main blueprint, mounted at /:
-//   GET  /                      index
-export function createMainRouter(_deps: MainDeps): Router {
+// Flasky's main blueprint, mounted at /. State changes are POSTs with a CSRF
+// token; the upstream GET URLs of actions answer with a form that POSTs.
+//   GET  /                          index
+//   POST /                          createPost         (WRITE; others just see the page)
+//   GET|POST /all                   loginRequired      showFollowed('')
+//   GET|POST /followed              loginRequired      showFollowed('1')
+//   GET  /user/:username                               profile
+//   GET|POST /edit-profile          loginRequired      editProfile
+//   GET|POST /edit-profile/:id      ADMIN, fresh       editProfileAdmin
+//   GET  /post/:id                                     postPage
+//   POST /post/:id                  loginRequired      createComment (COMMENT)
+//   GET|POST /edit/:id              loginRequired      editPost (author or ADMIN)
+//   GET|POST /follow/:username      FOLLOW             follow
+//   GET|POST /unfollow/:username    FOLLOW             unfollow
+//   GET  /followers/:username                          followers
+//   GET  /followed_by/:username                        followedBy
+//   GET  /moderate                  MODERATE           moderate
+//   GET|POST /moderate/enable/:id   MODERATE           enable
+//   GET|POST /moderate/disable/:id  MODERATE           disable
+export function createMainRouter({ config }: MainDeps): Router {
   const router = Router();
-  router.get('/', (_req, res) => res.render('index.html'));
+  const posts = postHandlers(config);
+  const people = peopleHandlers(config);
+  const moderation = moderationHandlers(config);
+  const follow = requirePermission(Permission.FOLLOW);
+  const moderator = requirePermission(Permission.MODERATE);
+
+  router.get('/', posts.index);
+  router.post('/', posts.createPost);
+  router.route('/all').all(loginRequired).get(posts.showFollowed('')).post(posts.showFollowed(''));
+  router.route('/followed').all(loginRequired).get(posts.showFollowed('1')).post(posts.showFollowed('1'));
+  router.get('/user/:username', people.profile);
+  router.route('/edit-profile').all(loginRequired).get(people.editProfile).post(people.editProfile);
+  router.route('/edit-profile/:id').all(requireAdmin, freshLoginRequired).get(people.editProfileAdmin).post(people.editProfileAdmin);
+  router.get('/post/:id', posts.postPage);
+  router.post('/post/:id', loginRequired, posts.createComment);
+  router.route('/edit/:id').all(loginRequired).get(posts.editPost).post(posts.editPost);
+  router.route('/follow/:username').all(follow).get(people.followAction('follow')).post(people.followAction('follow'));
+  router.route('/unfollow/:username').all(follow).get(people.followAction('unfollow')).post(people.followAction('unfollow'));
+  router.get('/followers/:username', people.followList('followers'));
+  router.get('/followed_by/:username', people.followList('followed_by'));
+  router.get('/moderate', moderator, moderation.moderate);
+  router.route('/moderate/enable/:id').all(moderator).get(moderation.enable).post(moderation.enable);
+  router.route('/moderate/disable/:id').all(moderator).get(moderation.disable).post(moderation.disable);
   return router;
 }

@@ -11,6 +11,8 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
   declare classId: CreationOptional<number | null>;
 
   declare author?: NonAttribute<User>;
+  /** Filled in by listings (one grouped count per page, not one query per post). */
+  declare commentCount?: NonAttribute<number>;
 
   static initModel(sequelize: Sequelize): void {
     Post.init(

@@ -25,3 +25,11 @@ export const confirmedOnly: RequestHandler = (req, res, next) => {
   if (req.user && !req.user.confirmed) return res.redirect('/auth/unconfirmed');
   next();
 };
+
+/** Flask-Login's fresh_login_required: a login restored by remember-me must re-enter the password first. */
+export const freshLoginRequired: RequestHandler = (req, res, next) =>
+  loginRequired(req, res, () => {
+    if (req.session._fresh === true) return next();
+    req.flash('Please reauthenticate to access this page.');
+    res.redirect(`/auth/login?next=${encodeURIComponent(req.originalUrl)}`);
+  });

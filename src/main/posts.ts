@@ -1,0 +1,92 @@
+import type { Request, Response } from 'express';
+import type { Config } from '../config';
+import { Comment, Permission, Post, User } from '../models';
+import { followedBy, pagePosts, withCommentCounts } from '../services/posts';
+import { parseForm } from '../web/forms';
+import { forbidden, notFound } from '../web/http-error';
+import { Pagination, pageParam, resolvePage } from '../web/pagination';
+import { commentForm, postForm } from './forms';
+import { parseId } from './params';
+
+const SHOW_FOLLOWED_MAX_AGE = 30 * 86_400_000;
+
+// The index, the post page with its comments, and post editing.
+
+export function postHandlers(config: Config) {
+  async function postOr404(id: unknown): Promise<Post> {
+    const post = await Post.findByPk(parseId(id), { include: [{ model: User, as: 'author' }] });
+    if (!post) throw notFound();
+    return post;
+  }
+
+  async function index(req: Request, res: Response, form: Record<string, unknown> = {}, errors = {}) {
+    const showFollowed = Boolean(req.user && req.cookies?.show_followed);
+    const where = showFollowed ? followedBy(req.user!.id) : {};
+    const pagination = await pagePosts(where, pageParam(req.query.page), config.postsPerPage);
+    res.render('index.html', { posts: pagination.items, pagination, show_followed: showFollowed, form, errors });
+  }
+
+  /** Anonymous or read-only visitors posting to / just see the page, as upstream. */
+  async function createPost(req: Request, res: Response) {
+    if (!req.user?.can(Permission.WRITE)) return index(req, res);
+    const parsed = parseForm(postForm, req.body);
+    if (!parsed.ok) return index(req, res, req.body, parsed.errors);
+    await Post.create({ body: parsed.data.body, authorId: req.user.id });
+    res.redirect('/');
+  }
+
+  /** /all and /followed: a POST sets the cookie; the old GET links answer with a form. */
+  function showFollowed(value: '' | '1') {
+    return (req: Request, res: Response) => {
+      if (req.method === 'GET') {
+        return res.render('confirm_action.html', { title: value ? 'Show followed posts' : 'Show all posts', action: req.originalUrl, label: value ? 'Followed' : 'All' });
+      }
+      res.cookie('show_followed', value, { maxAge: SHOW_FOLLOWED_MAX_AGE, httpOnly: true, sameSite: 'lax', secure: config.session.secureCookies });
+      res.redirect('/');
+    };
+  }
+
+  async function postPage(req: Request, res: Response, form: Record<string, unknown> = {}, errors = {}) {
+    const post = await postOr404(req.params.id);
+    await withCommentCounts([post]);
+    const perPage = config.commentsPerPage;
+    const at = resolvePage(pageParam(req.query.page), perPage, post.commentCount ?? 0);
+    const comments = await Comment.findAll({
+      where: { postId: post.id },
+      include: [{ model: User, as: 'author' }],
+      order: [
+        ['timestamp', 'ASC'],
+        ['id', 'ASC'],
+      ],
+      limit: perPage,
+      offset: at.offset,
+    });
+    const pagination = new Pagination(comments, at.page, perPage, post.commentCount ?? 0);
+    res.render('post.html', { posts: [post], post, comments, pagination, form, errors });
+  }
+
+  async function createComment(req: Request, res: Response) {
+    const post = await postOr404(req.params.id);
+    if (!req.user!.can(Permission.COMMENT)) throw forbidden();
+    const parsed = parseForm(commentForm, req.body);
+    if (!parsed.ok) return postPage(req, res, req.body, parsed.errors);
+    await Comment.create({ body: parsed.data.body, postId: post.id, authorId: req.user!.id });
+    req.flash('Your comment has been published.');
+    res.redirect(`/post/${post.id}?page=-1#comments`);
+  }
+
+  async function editPost(req: Request, res: Response) {
+    const post = await postOr404(req.params.id);
+    const me = req.user!;
+    if (me.id !== post.authorId && !me.can(Permission.ADMIN)) throw forbidden();
+    if (req.method === 'GET') return res.render('edit_post.html', { post, form: { body: post.body }, errors: {} });
+    const parsed = parseForm(postForm, req.body);
+    if (!parsed.ok) return res.render('edit_post.html', { post, form: req.body, errors: parsed.errors });
+    post.body = parsed.data.body;
+    await post.save();
+    req.flash('The post has been updated.');
+    res.redirect(`/post/${post.id}`);
+  }
+
+  return { index: (req: Request, res: Response) => index(req, res), createPost, showFollowed, postPage: (req: Request, res: Response) => postPage(req, res), createComment, editPost };
+}
