@@ -44,6 +44,16 @@ export interface Config {
     rememberDays: number;
   };
   loginRateLimit: { windowMs: number; perClient: number; perAccount: number };
+  api: {
+    /** Origins allowed by CORS; empty = CORS off, ['*'] = any origin (the API uses no cookies). */
+    corsOrigins: string[];
+    /** Largest JSON body accepted (body-parser syntax, e.g. '512kb'); larger is a 413. */
+    bodyLimit: string;
+    /** Lifetime of the tokens POST /api/v1/tokens/ issues, in seconds. */
+    tokenExpiration: number;
+    /** Failed API authentications allowed per client and per account in a window. */
+    rateLimit: { windowMs: number; perClient: number; perAccount: number };
+  };
 }
 
 const bool = z
@@ -104,6 +114,16 @@ const envSchema = z.object({
   LOGIN_RATE_LIMIT_PER_CLIENT: int(1, 100000).default(30),
   LOGIN_RATE_LIMIT_PER_ACCOUNT: int(1, 100000).default(10),
   LOGIN_RATE_LIMIT_WINDOW: int(1, 86400).default(15 * 60),
+  CORS_ORIGINS: z.string().default(''),
+  API_BODY_LIMIT: z
+    .string()
+    .trim()
+    .regex(/^\d{1,9}(b|kb|mb)?$/i, 'a size such as 512kb or 1mb')
+    .default('512kb'),
+  API_TOKEN_EXPIRATION: int(60, 60 * 60 * 24 * 30).default(3600),
+  API_RATE_LIMIT_PER_CLIENT: int(1, 100000).default(30),
+  API_RATE_LIMIT_PER_ACCOUNT: int(1, 100000).default(10),
+  API_RATE_LIMIT_WINDOW: int(1, 86400).default(15 * 60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -195,6 +215,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowMs: e.LOGIN_RATE_LIMIT_WINDOW * 1000,
       perClient: e.LOGIN_RATE_LIMIT_PER_CLIENT,
       perAccount: e.LOGIN_RATE_LIMIT_PER_ACCOUNT,
+    },
+    api: {
+      corsOrigins: e.CORS_ORIGINS.split(',')
+        .map((o) => o.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
+      bodyLimit: e.API_BODY_LIMIT.toLowerCase(),
+      tokenExpiration: e.API_TOKEN_EXPIRATION,
+      rateLimit: {
+        windowMs: e.API_RATE_LIMIT_WINDOW * 1000,
+        perClient: e.API_RATE_LIMIT_PER_CLIENT,
+        perAccount: e.API_RATE_LIMIT_PER_ACCOUNT,
+      },
     },
   };
 }
