@@ -30,7 +30,12 @@ export function isSqlite(databaseUrl: string): boolean {
 export function createSequelize(config: Config, logging: Options['logging'] = false): Sequelize {
   const common: Options = { logging, define: { underscored: true, timestamps: false } };
   if (!isSqlite(config.databaseUrl)) {
-    return new Sequelize(config.databaseUrl, { ...common, pool: { max: 10 } });
+    const schema = config.databaseSchema;
+    return new Sequelize(config.databaseUrl, {
+      ...common,
+      pool: { max: 10 },
+      ...(schema ? { searchPath: schema, dialectOptions: { prependSearchPath: true } } : {}),
+    });
   }
   const storage = sqliteStorage(config.databaseUrl, config.rootDir);
   if (storage !== ':memory:') fs.mkdirSync(path.dirname(storage), { recursive: true });

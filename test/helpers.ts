@@ -12,6 +12,7 @@ import { Config, loadConfig } from '../src/config';
 import { AppDeps, createDeps } from '../src/deps';
 import { prepareDatabase } from '../src/migrate';
 import { Role, User } from '../src/models';
+import { Sequelize } from 'sequelize';
 
 export interface TestApp {
   app: Express;
@@ -20,13 +21,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A fresh app on a fresh SQLite file (migrated and seeded), per test file. */
+/**
+ * A fresh app on a fresh database (migrated and seeded), per test file: a SQLite
+ * file, or a new schema on the PostgreSQL server named by TEST_DATABASE_URL.
+ */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlnotes-test-'));
+  const database = await freshDatabase(dir);
   const config = loadConfig({
     NODE_ENV: 'testing',
-    DATABASE_URL: `sqlite:${path.join(dir, 'test.sqlite')}`,
     MAIL_OUTBOX: path.join(dir, 'outbox'),
+    ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
+    ...database.env,
     ...env,
   });
   const deps = createDeps(config);
@@ -37,7 +43,27 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     deps,
     async close() {
       await deps.close();
+      await database.drop();
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function freshDatabase(dir: string): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url || !url.startsWith('postgres')) {
+    return { env: { DATABASE_URL: `sqlite:${path.join(dir, 'test.sqlite')}` }, drop: async () => {} };
+  }
+  const schema = `test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = new Sequelize(url, { logging: false });
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.close();
+  return {
+    env: { DATABASE_URL: url, DATABASE_SCHEMA: schema },
+    async drop() {
+      const again = new Sequelize(url, { logging: false });
+      await again.query(`DROP SCHEMA ${schema} CASCADE`);
+      await again.close();
     },
   };
 }
