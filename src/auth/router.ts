@@ -63,7 +63,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
     requestWasSuccessful: (_req: Request, res: Response) => res.statusCode === 302,
     skipSuccessfulRequests: true,
     handler: (req: Request, res: Response) =>
-      form(res, 'auth/login.html', req.body ?? {}, { _form: ['Too many login attempts. Please try again later.'] }, 429),
+      form(res, 'auth/login.html', { ...req.body, next: req.query.next }, { _form: ['Too many login attempts. Please try again later.'] }, 429),
   };
   const loginLimits: RequestHandler[] = [
     rateLimit({ ...limitOptions, limit: config.loginRateLimit.perClient }),
@@ -86,7 +86,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
   router.get('/login', (req, res) => form(res, 'auth/login.html', { next: req.query.next }));
   router.post('/login', ...loginLimits, async (req: Request, res: Response) => {
     const parsed = parseForm(forms.loginForm, req.body);
-    if (!parsed.ok) return form(res, 'auth/login.html', req.body, parsed.errors);
+    if (!parsed.ok) return form(res, 'auth/login.html', { ...req.body, next: req.query.next }, parsed.errors);
     const user = await verifyCredentials(req, res);
     if (!user) {
       req.flash('Invalid email or password.');

@@ -37,16 +37,19 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormRe
   return { ok: false, errors };
 }
 
+const isLocalPath = (path: string) =>
+  path.startsWith('/') && path[1] !== '/' && path[1] !== '\\' && !/[\\\u0000-\u001f\u007f]/.test(path);
+
 /**
  * `?next=` after login: only a same-origin path. Starts with one '/', the second
- * character is neither '/' nor '\', no backslashes or control characters.
+ * character is neither '/' nor '\', no backslashes or control characters; the
+ * same holds once percent-decoded (`/%2F%2Fevil` is `//evil` to some proxies).
  */
 export function safeNext(next: unknown): string {
   if (typeof next !== 'string' || next.length > 2000) return '/';
-  if (!next.startsWith('/') || next[1] === '/' || next[1] === '\\') return '/';
-  if (/[\\\u0000-\u001f\u007f]/.test(next)) return '/';
   const origin = 'http://mlnotes.invalid';
   try {
+    if (!isLocalPath(next) || !isLocalPath(decodeURIComponent(next))) return '/';
     return new URL(next, origin).origin === origin ? next : '/';
   } catch {
     return '/';
