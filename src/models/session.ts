@@ -61,8 +61,8 @@ export class RememberToken extends Model<InferAttributes<RememberToken>, InferCr
   /** The token for a cookie value, or null; a wrong validator for a known selector revokes it (theft). */
   static async findValid(cookieValue: unknown, now = new Date()): Promise<RememberToken | null> {
     if (typeof cookieValue !== 'string' || cookieValue.length > 200) return null;
-    const [selector, validator] = cookieValue.split(':');
-    if (!selector || !validator) return null;
+    const [selector, validator, extra] = cookieValue.split(':');
+    if (!selector || !validator || extra !== undefined) return null;
     const token = await RememberToken.findOne({ where: { selector } });
     if (!token) return null;
     const given = Buffer.from(sha256(validator));

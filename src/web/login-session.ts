@@ -45,11 +45,16 @@ export function createLoginSessions(config: Config, log: Logger) {
     if (opts.remember) res.cookie(REMEMBER_COOKIE, await RememberToken.issue(user.id, config.session.rememberDays), rememberCookie);
   }
 
-  /** Logs out: revokes this browser's remember token and destroys the server session. */
-  async function logOut(req: Request, res: Response): Promise<void> {
+  /** Revokes the remember token this browser presents (server side) and deletes its cookie. */
+  async function forgetBrowser(req: Request, res: Response): Promise<void> {
     const token = await RememberToken.findValid(req.cookies?.[REMEMBER_COOKIE]);
     await token?.destroy();
     res.clearCookie(REMEMBER_COOKIE, { path: '/' });
+  }
+
+  /** Logs out: revokes this browser's remember token and destroys the server session. */
+  async function logOut(req: Request, res: Response): Promise<void> {
+    await forgetBrowser(req, res);
     await promisify((cb) => req.logout(cb))();
   }
 
@@ -72,7 +77,9 @@ export function createLoginSessions(config: Config, log: Logger) {
         log.warn({ event: 'session_protection', userId: req.user.id, ip: req.ip }, 'session protection: login dropped');
         await endLogin(req);
         req.sessionProtectionFailed = true;
-        res.clearCookie(REMEMBER_COOKIE, { path: '/' });
+        // The remember cookie travelled with the stolen session: revoked too, or
+        // the thief (who keeps its value) would simply log in again with it.
+        await forgetBrowser(req, res);
         return next();
       }
     }
