@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import path from 'node:path';
 import cookieParser from 'cookie-parser';
 import express, { Express } from 'express';
@@ -12,6 +13,7 @@ import { createAuthRouter } from './auth/router';
 import { createPassport } from './auth/passport';
 import { createMainRouter } from './main/router';
 import { AnonymousUser, Permission } from './models';
+import { createHealthRouter } from './web/availability';
 import { htmlErrorHandler, pageNotFound } from './web/errors';
 import { confirmedOnly } from './web/guards';
 import { createLoginSessions } from './web/login-session';
@@ -36,8 +38,24 @@ export function createApp(config: Config, deps: AppDeps): Express {
   createViews(config).express(app);
   app.set('view engine', 'html');
 
-  // 1. Request log first, so every response is logged, errors included.
-  app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/static/') } }));
+  // 0. Health checks first: no logs, no rate limits, no session.
+  app.use(createHealthRouter(deps));
+
+  // 1. Request log, so every response is logged, errors included; the request id
+  //    is echoed back, credentials never reach the log.
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/static/') },
+    }),
+  );
 
   // 2. Security headers. Pages carry no inline script or style: the CSP allows only our own files.
   app.use(

@@ -15,6 +15,12 @@ export interface Config {
   rootDir: string;
   secretKey: string;
   databaseUrl: string;
+  /** PostgreSQL only: the schema to use (tests use a fresh one per file). */
+  databaseSchema?: string;
+  /** Sessions and rate-limit counters go to Redis when set. */
+  redisUrl?: string;
+  /** Worker processes (node:cluster); more than 1 needs PostgreSQL. */
+  webConcurrency: number;
   port: number;
   baseUrl?: string;
   sessionProtection: SessionProtection;
@@ -91,6 +97,9 @@ const envSchema = z.object({
   DATABASE_URL: optionalText,
   DEV_DATABASE_URL: optionalText,
   TEST_DATABASE_URL: optionalText,
+  DATABASE_SCHEMA: z.string().trim().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier').optional(),
+  REDIS_URL: optionalText,
+  WEB_CONCURRENCY: int(1, 64).default(1),
   PORT: int(0, 65535).default(5000),
   BASE_URL: optionalText,
   SESSION_PROTECTION: z.enum(['strong', 'basic', 'off']).default('strong'),
@@ -183,6 +192,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rootDir: ROOT_DIR,
     secretKey: e.SECRET_KEY ?? defaults.secretKey,
     databaseUrl: e.DATABASE_URL ?? defaults.databaseUrl,
+    databaseSchema: e.DATABASE_SCHEMA,
+    redisUrl: e.REDIS_URL,
+    webConcurrency: e.WEB_CONCURRENCY,
     port: e.PORT,
     baseUrl: e.BASE_URL?.replace(/\/+$/, ''),
     sessionProtection: e.SESSION_PROTECTION,

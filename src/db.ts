@@ -28,7 +28,7 @@ export function isSqlite(databaseUrl: string): boolean {
  * transaction on SQLite, so every connection gets the same settings.
  */
 export function createSequelize(config: Config, logging: Options['logging'] = false): Sequelize {
-  const common: Options = { logging, define: { underscored: true, timestamps: false } };
+  const common: Options = { logging, benchmark: Boolean(logging), define: { underscored: true, timestamps: false } };
   if (!isSqlite(config.databaseUrl)) {
     const schema = config.databaseSchema;
     return new Sequelize(config.databaseUrl, {

@@ -1,11 +1,14 @@
-import session from 'express-session';
-import SequelizeStoreInit from 'connect-session-sequelize';
+import type session from 'express-session';
+import type { Store as RateLimitStore } from 'express-rate-limit';
 import pino, { Logger } from 'pino';
+import { RedisStore as RedisRateLimitStore } from 'rate-limit-redis';
 import type { Sequelize } from 'sequelize';
 import type { Config } from './config';
 import { createSequelize } from './db';
 import { initModels } from './models';
 import { createMailer, Mailer } from './services/mailer';
+import { createRedis, Redis } from './services/redis';
+import { databaseSessions, redisSessions, SessionStores } from './services/session-store';
 import { createTokens, Tokens } from './services/tokens';
 import { createViews } from './web/views';
 
@@ -15,47 +18,50 @@ export interface AppDeps {
   log: Logger;
   mailer: Mailer;
   tokens: Tokens;
+  /** Present when REDIS_URL is set: sessions and rate-limit counters live there. */
+  redis?: Redis;
   sessionStore: session.Store;
-  /** Closes what was opened here (database, mail transport, store timers). */
+  /** Ends a user's sessions (password change), whatever the store. */
+  endSessionsOf(userId: number, exceptSid?: string): Promise<void>;
+  /** A shared rate-limit counter store (Redis), or undefined for per-process memory. */
+  rateLimitStore(prefix: string): RateLimitStore | undefined;
+  /** Connects what needs connecting (Redis). */
+  start(): Promise<void>;
+  /** Closes what was opened here (database, Redis, mail transport, store timers). */
   close(): Promise<void>;
 }
 
-export function createDeps(config: Config, overrides: Partial<Omit<AppDeps, 'close'>> = {}): AppDeps {
+export function createDeps(config: Config, overrides: { log?: Logger; mailer?: Mailer; tokens?: Tokens } = {}): AppDeps {
   const log = overrides.log ?? pino({ level: config.logLevel });
-  const sequelize = overrides.sequelize ?? createSequelize(config);
+  const slowMs = config.slowDbQueryTime * 1000;
+  // Flasky's after_request hook: queries slower than FLASKY_SLOW_DB_QUERY_TIME are warnings.
+  const sequelize = createSequelize(config, (sql: string, timing?: number) => {
+    if (timing !== undefined && timing >= slowMs) log.warn({ durationMs: timing, sql: sql.slice(0, 500) }, 'slow query');
+  });
   initModels(sequelize, { bcryptRounds: config.bcryptRounds, adminEmail: config.flaskyAdmin });
   const mailer = overrides.mailer ?? createMailer(config, createViews(config), log);
   const tokens = overrides.tokens ?? createTokens(config.secretKey);
-
-  const store = overrides.sessionStore ? undefined : createSessionStore(sequelize, config);
-  const sessionStore = overrides.sessionStore ?? store!;
+  const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
+  const sessions: SessionStores = redis ? redisSessions(redis, config) : databaseSessions(sequelize, config);
 
   return {
     sequelize,
     log,
     mailer,
     tokens,
-    sessionStore,
+    redis,
+    sessionStore: sessions.store,
+    endSessionsOf: (userId, exceptSid) => sessions.endAllFor(userId, exceptSid),
+    rateLimitStore: (prefix) =>
+      redis ? new RedisRateLimitStore({ prefix: `mlnotes:rl:${prefix}:`, sendCommand: (...args: string[]) => redis.sendCommand(args) }) : undefined,
+    async start() {
+      if (redis && !redis.isOpen) await redis.connect();
+    },
     async close() {
-      store?.stopExpiringSessions();
+      sessions.close();
       mailer.close();
+      if (redis?.isOpen) await redis.close();
       await sequelize.close();
     },
   };
-}
-
-/**
- * Sessions in the app's own database. The table comes from the migrations; touch
- * is off because the idle timeout is tracked in the session itself (one write a
- * minute, not one a request); the owner's id is kept so sessions can be ended.
- */
-function createSessionStore(sequelize: Sequelize, config: Config) {
-  const SequelizeStore = SequelizeStoreInit(session.Store);
-  return new SequelizeStore({
-    db: sequelize,
-    table: 'Session',
-    expiration: config.session.idleTimeoutMs + 60_000,
-    disableTouch: true,
-    extendDefaultFields: (defaults, data: { passport?: { user?: number } }) => ({ ...defaults, userId: data.passport?.user ?? null }),
-  } as ConstructorParameters<ReturnType<typeof SequelizeStoreInit>>[0]);
 }

@@ -36,6 +36,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ...env,
   });
   const deps = createDeps(config);
+  await deps.start();
   await prepareDatabase({ sequelize: deps.sequelize, config, report: () => {} }, { seed: 'always' });
   return {
     app: createApp(config, deps),

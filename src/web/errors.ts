@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AnonymousUser, Permission } from '../models';
+import { isUnavailable } from './availability';
 import { HttpError } from './http-error';
 
 const NAMES: Record<number, string> = {
@@ -13,7 +14,7 @@ const NAMES: Record<number, string> = {
   500: 'internal server error',
   503: 'service unavailable',
 };
-const PAGES = new Set([403, 404, 500]);
+const PAGES = new Set([403, 404, 500, 503]);
 
 /** Flasky's content negotiation: JSON only when the client accepts JSON and not HTML. */
 export const prefersJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
@@ -24,7 +25,7 @@ export const pageNotFound: RequestHandler = (_req, _res, next) => next(new HttpE
 export function htmlErrorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const raw = Number(err?.status ?? err?.statusCode);
-    const status = raw >= 400 && raw < 600 ? raw : 500;
+    const status = isUnavailable(err) ? 503 : raw >= 400 && raw < 600 ? raw : 500;
     if (status >= 500) log.error({ err, url: req.originalUrl }, 'request failed');
     if (res.headersSent) return res.end();
     const name = NAMES[status] ?? 'error';
