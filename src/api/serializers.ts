@@ -1,0 +1,55 @@
+import { Comment, Permission, Post, User } from '../models';
+import type { CommentJsonT, PostJsonT, UserJsonT } from './schemas';
+
+// Flasky's to_json methods. URLs are relative, timestamps HTTP dates in GMT.
+
+export const urls = {
+  post: (id: number) => `/api/v1/posts/${id}`,
+  postComments: (id: number) => `/api/v1/posts/${id}/comments/`,
+  user: (id: number) => `/api/v1/users/${id}`,
+  userPosts: (id: number) => `/api/v1/users/${id}/posts/`,
+  timeline: (id: number) => `/api/v1/users/${id}/timeline/`,
+  comment: (id: number) => `/api/v1/comments/${id}`,
+};
+
+const httpDate = (date: Date) => new Date(date).toUTCString();
+
+/** `post.commentCount` must be set (one grouped count per page, see pagination.ts). */
+export function postJson(post: Post): PostJsonT {
+  return {
+    url: urls.post(post.id),
+    body: post.body,
+    body_html: post.bodyHtml ?? '',
+    timestamp: httpDate(post.timestamp),
+    author_url: urls.user(post.authorId),
+    comments_url: urls.postComments(post.id),
+    comment_count: post.commentCount ?? 0,
+  };
+}
+
+export function userJson(user: User, postCount: number): UserJsonT {
+  return {
+    url: urls.user(user.id),
+    username: user.username,
+    member_since: httpDate(user.memberSince),
+    last_seen: httpDate(user.lastSeen),
+    posts_url: urls.userPosts(user.id),
+    followed_posts_url: urls.timeline(user.id),
+    post_count: postCount,
+  };
+}
+
+/** A disabled comment's text is hidden from readers who cannot moderate (upstream leaks it). */
+export function commentJson(comment: Comment, reader: User): CommentJsonT {
+  const disabled = comment.disabled === true;
+  const hidden = disabled && !reader.can(Permission.MODERATE);
+  return {
+    url: urls.comment(comment.id),
+    post_url: urls.post(comment.postId),
+    body: hidden ? '' : comment.body,
+    body_html: hidden ? '' : (comment.bodyHtml ?? ''),
+    timestamp: httpDate(comment.timestamp),
+    author_url: urls.user(comment.authorId),
+    disabled,
+  };
+}
