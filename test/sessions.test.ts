@@ -1,4 +1,7 @@
+import type { Express } from 'express';
 import request, { Response } from 'supertest';
+import { createApp } from '../src/app';
+import type { Config } from '../src/config';
 import { RememberToken, Session, User } from '../src/models';
 import { createTestApp, csrfToken, makeUser, submitForm, TestApp } from './helpers';
 
@@ -44,17 +47,23 @@ async function whoIs(req: PromiseLike<Response> | Response): Promise<string | nu
   return /href="\/user\/([^"]+)">Profile/.exec(res.text)?.[1] ?? null;
 }
 
-function useApp(env: Record<string, string> = {}) {
-  const ctx = {} as { t: TestApp };
-  beforeAll(async () => {
-    ctx.t = await createTestApp(env);
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+/** The test app, or another app on the same database and dependencies with some settings changed. */
+function useApp(overrides: Partial<Config> = {}) {
+  const ctx = {} as { app: Express };
+  beforeAll(() => {
+    ctx.app = Object.keys(overrides).length ? createApp({ ...t.config, ...overrides }, t.deps) : t.app;
   });
-  afterAll(() => ctx.t.close());
 
   /** Logs a new user in from a browser with the given headers; returns its agent and cookies. */
   async function login(opts: { ua?: string; xff?: string; remember?: boolean } = {}) {
     const user = await makeUser();
-    const agent = request.agent(ctx.t.app).set('User-Agent', opts.ua ?? BROWSER);
+    const agent = request.agent(ctx.app).set('User-Agent', opts.ua ?? BROWSER);
     if (opts.xff) agent.set('X-Forwarded-For', opts.xff);
     const page = await agent.get('/auth/login');
     const res = await agent
@@ -67,7 +76,7 @@ function useApp(env: Record<string, string> = {}) {
 
   /** A request from a browser holding only the given cookies. */
   const replay = (cookies: (string | undefined)[], ua = BROWSER) =>
-    request(ctx.t.app)
+    request(ctx.app)
       .get(PAGE)
       .set('User-Agent', ua)
       .set('Cookie', cookies.filter((c): c is string => Boolean(c)).join('; '));
@@ -166,11 +175,15 @@ describe("'strong' protection (the default)", () => {
 
     test('a password change revokes every remember token and ends other sessions', async () => {
       const first = await login({ remember: true });
-      const other = request.agent(ctx.t.app).set('User-Agent', BROWSER);
+      const other = request.agent(ctx.app).set('User-Agent', BROWSER);
       const page = await other.get('/auth/login');
-      await other.post('/auth/login').type('form').send({ email: first.user.email, password: PASSWORD, remember_me: 'y', csrf_token: csrfToken(page.text) });
+      const loggedIn = await other.post('/auth/login').type('form').send({ email: first.user.email, password: PASSWORD, remember_me: 'y', csrf_token: csrfToken(page.text) });
+      const before = cookie(loggedIn, 'session')!;
       const res = await submitForm(other, PAGE, { old_password: PASSWORD, password: 'a new password', password2: 'a new password' });
       expect(res.headers.location).toBe('/');
+      // The current session carries on under a new id.
+      expect(sidOf(cookie(res, 'session')!)).not.toBe(sidOf(before));
+      expect(await storedSession(sidOf(before))).toBeNull();
       expect(await whoIs(other.get(PAGE))).toBe(first.user.username);
       expect(await whoIs(replay([first.remember]))).toBeNull();
       expect(await whoIs(first.agent.get(PAGE))).toBeNull();
@@ -182,7 +195,7 @@ describe("'strong' protection (the default)", () => {
   describe('timeouts', () => {
     test('an idle session ends', async () => {
       const { agent, session } = await login();
-      const idle = ctx.t.config.session.idleTimeoutMs;
+      const idle = t.config.session.idleTimeoutMs;
       await patchSession(sidOf(session), { lastActive: Date.now() - idle + 120_000 });
       expect(await whoIs(agent.get(PAGE))).not.toBeNull();
       // More than a minute since the last write: the activity is recorded.
@@ -194,7 +207,7 @@ describe("'strong' protection (the default)", () => {
 
     test('a session ends at the absolute timeout however active', async () => {
       const { agent, session } = await login();
-      await patchSession(sidOf(session), { loginAt: Date.now() - ctx.t.config.session.absoluteTimeoutMs - 1000, lastActive: Date.now() });
+      await patchSession(sidOf(session), { loginAt: Date.now() - t.config.session.absoluteTimeoutMs - 1000, lastActive: Date.now() });
       expect(await whoIs(agent.get(PAGE))).toBeNull();
     });
 
@@ -244,7 +257,7 @@ describe("'strong' protection (the default)", () => {
 });
 
 describe("'strong' protection behind one trusted proxy (TRUST_PROXY=1)", () => {
-  const { login, replay } = useApp({ TRUST_PROXY: '1' });
+  const { login, replay } = useApp({ trustProxy: 1 });
 
   test('the same cookie from another client address is dropped', async () => {
     const { user, agent, session } = await login({ xff: '203.0.113.5' });
@@ -260,7 +273,7 @@ describe("'strong' protection behind one trusted proxy (TRUST_PROXY=1)", () => {
 });
 
 describe("'basic' protection", () => {
-  const { login, replay } = useApp({ SESSION_PROTECTION: 'basic' });
+  const { login, replay } = useApp({ sessionProtection: 'basic' });
 
   test('another User-Agent keeps the user but the session is no longer fresh', async () => {
     const { user, agent, session } = await login();
@@ -272,7 +285,7 @@ describe("'basic' protection", () => {
 });
 
 describe('protection off', () => {
-  const { login, replay } = useApp({ SESSION_PROTECTION: 'off' });
+  const { login, replay } = useApp({ sessionProtection: 'off' });
 
   test('another User-Agent changes nothing', async () => {
     const { user, session } = await login();
