@@ -1,5 +1,8 @@
+import type { Express } from 'express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
 import { User } from '../src/models';
 import { createTokens } from '../src/services/tokens';
 import { createTestApp, csrfToken, linkIn, logIn, makeUser, startSmtp, submitForm, TestApp } from './helpers';
@@ -109,10 +112,8 @@ describe('register', () => {
   });
 
   test('a field given twice is a form error, not a 500', async () => {
-    const page = await agent().get('/auth/register');
     const a = agent();
     const token = csrfToken((await a.get('/auth/register')).text);
-    expect(page.status).toBe(200);
     const res = await a
       .post('/auth/register')
       .type('form')
@@ -203,9 +204,9 @@ describe('login', () => {
 
   test('the email is matched case-insensitively', async () => {
     const user = await makeUser({ email: 'casey@example.com' });
-    const res = await logIn(agent(), 'CASEY@Example.COM');
-    expect(res.headers.location).toBe('/');
-    expect(user.id).toBeGreaterThan(0);
+    const a = agent();
+    await logIn(a, 'CASEY@Example.COM');
+    expect((await a.get('/auth/change-password')).text).toContain(`href="/user/${user.username}"`);
   });
 
   const offsite = ['//evil.example', '//evil.example/x', '/\\evil.example', '/\\/evil.example', 'https://evil.example', 'http:evil.example',
@@ -423,14 +424,16 @@ describe('CSRF', () => {
 });
 
 describe('rate limiting', () => {
-  let limited: TestApp;
-  beforeAll(async () => {
-    limited = await createTestApp({ LOGIN_RATE_LIMIT_PER_ACCOUNT: '3', LOGIN_RATE_LIMIT_PER_CLIENT: '5', TRUST_PROXY: '1' });
+  // Another app on the same database, with low limits and one trusted proxy so
+  // that X-Forwarded-For picks the client address.
+  let limited: Express;
+  beforeAll(() => {
+    const { loginRateLimit, trustProxy } = loadConfig({ LOGIN_RATE_LIMIT_PER_ACCOUNT: '3', LOGIN_RATE_LIMIT_PER_CLIENT: '5', TRUST_PROXY: '1' });
+    limited = createApp({ ...t.config, loginRateLimit, trustProxy }, t.deps);
   });
-  afterAll(() => limited.close());
 
   const attempt = async (email: string, password: string, ip: string) => {
-    const a = request.agent(limited.app);
+    const a = request.agent(limited);
     const page = await a.get('/auth/login').set('X-Forwarded-For', ip);
     return a.post('/auth/login').set('X-Forwarded-For', ip).type('form').send({ email, password, csrf_token: csrfToken(page.text) });
   };
@@ -462,6 +465,7 @@ describe('rate limiting', () => {
   });
 });
 
+// Last: a second test database rebinds the models to itself.
 describe('errors', () => {
   test('a server error is a 500 page without a stack trace', async () => {
     const broken = await createTestApp();
