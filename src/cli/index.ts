@@ -3,6 +3,8 @@ import { loadConfig } from '../config';
 import { AppDeps, createDeps } from '../deps';
 import { loadEnvFile } from '../env-file';
 import { createMigrator, createSeeder, prepareDatabase } from '../migrate';
+import { isSqlite, sqliteStorage } from '../db';
+import { backupSqlite } from './backup';
 import { createUser, setRole } from './users';
 
 // Operator commands, as Flasky's `flask` CLI: npm run cli -- <command> [options]
@@ -43,6 +45,17 @@ export function buildProgram(): Command {
       console.log('Seeded.');
     }),
   );
+
+  program
+    .command('db:backup')
+    .description('take a consistent online backup of the SQLite database (safe while the app runs)')
+    .argument('<file>', 'where to write the copy')
+    .action(async (file: string) => {
+      const config = loadConfig();
+      if (!isSqlite(config.databaseUrl)) throw new Error('db:backup copies SQLite databases; back PostgreSQL up with pg_dump.');
+      await backupSqlite(sqliteStorage(config.databaseUrl, config.rootDir), file);
+      console.log(`Backed up to ${file}.`);
+    });
 
   program
     .command('user:create')
