@@ -12,7 +12,8 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 export function jsonBody(limit: string): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
     const type = req.is(JSON_TYPES);
-    if (type === null) return next(badRequest('request body must be a JSON object'));
+    const empty = type === null || (req.get('content-length') === '0' && !req.get('content-type'));
+    if (empty) return next(badRequest('request body must be a JSON object'));
     if (type === false) return next(new HttpError(415, 'Content-Type must be application/json'));
     next();
   };
