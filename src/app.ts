@@ -9,6 +9,7 @@ import { csrfSync } from 'csrf-sync';
 import type { Config } from './config';
 import type { AppDeps } from './deps';
 import { createApiRouter } from './api';
+import { createDocsRouter } from './api/docs';
 import { createAuthRouter } from './auth/router';
 import { createPassport } from './auth/passport';
 import { createMainRouter } from './main/router';
@@ -81,6 +82,8 @@ export function createApp(config: Config, deps: AppDeps): Express {
   // 4. The JSON API: token or Basic auth on every request, no cookies, no
   //    session, no CSRF. Mounted before the session so a cookie grants it nothing.
   app.use('/api/v1', createApiRouter({ config, deps }));
+  //    Its browsable reference (Swagger UI from node_modules), which needs no session either.
+  app.use('/api/docs', createDocsRouter());
 
   // 5. Form bodies and cookies (remember-me, show_followed).
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 100 }));
