@@ -18,6 +18,7 @@ import { createHealthRouter } from './web/availability';
 import { htmlErrorHandler, pageNotFound } from './web/errors';
 import { confirmedOnly } from './web/guards';
 import { createLoginSessions } from './web/login-session';
+import { saveSessionBeforeRedirect } from './web/save-before-redirect';
 import { createViews } from './web/views';
 import './web/types';
 
@@ -100,6 +101,8 @@ export function createApp(config: Config, deps: AppDeps): Express {
       cookie: { httpOnly: true, sameSite: 'lax', secure: config.session.secureCookies, path: '/' },
     }),
   );
+  // A redirect waits for the session save, or the browser can outrun it.
+  app.use(saveSessionBeforeRedirect);
 
   // 7. Passport restores req.user from the session; then session protection may
   //    drop it, and a remember-me cookie may bring a login back.
