@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -467,6 +470,17 @@ describe('rate limiting', () => {
 
 // Last: a second test database rebinds the models to itself.
 describe('errors', () => {
+  test('an error page that cannot render is plain text, never a stack trace', async () => {
+    const noViews = fs.mkdtempSync(path.join(os.tmpdir(), 'mlnotes-no-views-'));
+    try {
+      const res = await request(createApp({ ...t.config, rootDir: noViews }, t.deps)).get('/no/such/page');
+      expect(res.status).toBe(404);
+      expect(res.text).toBe('404 not found');
+    } finally {
+      fs.rmSync(noViews, { recursive: true, force: true });
+    }
+  });
+
   test('a server error is a 500 page without a stack trace', async () => {
     const broken = await createTestApp();
     try {

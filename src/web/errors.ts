@@ -38,6 +38,11 @@ export function htmlErrorHandler(log: Logger): ErrorRequestHandler {
     res.locals.csrf_token ??= () => '';
     res.locals.get_flashed_messages ??= () => [];
     if (prefersJson(req)) return res.json(message ? { error: name, message } : { error: name });
-    res.render(PAGES.has(status) ? `${status}.html` : 'error.html', { status, name, message });
+    // A page that fails to render must not fall through to Express's default handler, which prints the stack.
+    res.render(PAGES.has(status) ? `${status}.html` : 'error.html', { status, name, message }, (renderErr: unknown, html: string) => {
+      if (!renderErr) return res.send(html);
+      log.error({ err: renderErr, url: req.originalUrl }, 'error page failed to render');
+      res.type('text/plain').send(`${status} ${name}`);
+    });
   };
 }
