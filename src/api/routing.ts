@@ -59,8 +59,7 @@ export const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 
 /** The methods a path answers, as an Allow header. */
 export function allowHeader(routes: ApiRoute[]): string {
-  const methods = routes.map((r) => r.method.toUpperCase());
-  if (methods.includes('GET')) methods.push('HEAD');
+  const methods = routes.flatMap((r) => (r.method === 'get' ? ['GET', 'HEAD'] : [r.method.toUpperCase()]));
   return [...methods, 'OPTIONS'].join(', ');
 }
 
