@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type session from 'express-session';
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import pino, { Logger } from 'pino';
@@ -43,6 +44,8 @@ export function createDeps(config: Config, overrides: { log?: Logger; mailer?: M
   const tokens = overrides.tokens ?? createTokens(config.secretKey);
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   const sessions: SessionStores = redis ? redisSessions(redis, config) : databaseSessions(sequelize, config);
+  // Test files share one Redis: each app counts its own requests.
+  const rateLimitPrefix = config.profile === 'testing' ? `mlnotes:rl:${crypto.randomBytes(4).toString('hex')}:` : 'mlnotes:rl:';
 
   return {
     sequelize,
@@ -53,7 +56,7 @@ export function createDeps(config: Config, overrides: { log?: Logger; mailer?: M
     sessionStore: sessions.store,
     endSessionsOf: (userId, exceptSid) => sessions.endAllFor(userId, exceptSid),
     rateLimitStore: (prefix) =>
-      redis ? new RedisRateLimitStore({ prefix: `mlnotes:rl:${prefix}:`, sendCommand: (...args: string[]) => redis.sendCommand(args) }) : undefined,
+      redis ? new RedisRateLimitStore({ prefix: `${rateLimitPrefix}${prefix}:`, sendCommand: (...args: string[]) => redis.sendCommand(args) }) : undefined,
     async start() {
       if (redis && !redis.isOpen) await redis.connect();
     },
