@@ -272,6 +272,8 @@ describe('the OpenAPI document and the reference', () => {
     const init = await api.get('/api/docs/swagger-ui-init.js');
     expect(init.headers['content-type']).toMatch(/javascript/);
     expect(init.text).toContain('/api/v1/openapi.json');
+    // The standalone layout's top bar draws a logo with an inline <style> the CSP would block.
+    expect(init.text).toContain('"layout": "BaseLayout"');
     expect((await api.get('/api/docs/package.json')).status).toBe(404);
   });
 });
