@@ -114,6 +114,17 @@ describe('register', () => {
     expect(wrong.status).toBe(200);
   });
 
+  test('concurrent registrations of one email: one account, the others get the form error', async () => {
+    const agents = [agent(), agent(), agent()];
+    const tokens = await Promise.all(agents.map(async (a) => csrfToken((await a.get('/auth/register')).text)));
+    const results = await Promise.all(
+      agents.map((a, i) => a.post('/auth/register').type('form').send({ ...form(`racer${i}`, { email: 'race@example.com' }), csrf_token: tokens[i] })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 302]);
+    for (const r of results.filter((r) => r.status === 200)) expect(r.text).toContain('Email already registered.');
+    expect(await User.count({ where: { email: 'race@example.com' } })).toBe(1);
+  });
+
   test('a field given twice is a form error, not a 500', async () => {
     const a = agent();
     const token = csrfToken((await a.get('/auth/register')).text);

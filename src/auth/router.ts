@@ -1,7 +1,9 @@
 import { Request, RequestHandler, Response, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { UniqueConstraintError } from 'sequelize';
 import type { Config } from '../config';
-import { RememberToken, Session, User } from '../models';
+import type { AppDeps } from '../deps';
+import { RememberToken, User } from '../models';
 import type { Mailer } from '../services/mailer';
 import type { Tokens } from '../services/tokens';
 import { FieldErrors, parseForm, safeNext } from '../web/forms';
@@ -16,6 +18,8 @@ export interface AuthDeps {
   sessions: LoginSessions;
   mailer: Mailer;
   tokens: Tokens;
+  /** Ends a user's sessions in whichever store holds them (database or Redis). */
+  endSessionsOf: AppDeps['endSessionsOf'];
 }
 
 // Flasky's auth blueprint, mounted at /auth:
@@ -38,7 +42,7 @@ export interface AuthDeps {
 //   POST /change_email            loginRequired         changeEmailRequest
 //   GET  /change_email/:token     loginRequired         changeEmail
 export function createAuthRouter(deps: AuthDeps): Router {
-  const { config, passport, sessions, mailer, tokens } = deps;
+  const { config, passport, sessions, mailer, tokens, endSessionsOf } = deps;
   const router = Router();
 
   const form = (res: Response, view: string, values: Record<string, unknown> = {}, errors: FieldErrors = {}, status = 200) =>
@@ -104,17 +108,27 @@ export function createAuthRouter(deps: AuthDeps): Router {
   });
 
   router.get('/register', (_req, res) => form(res, 'auth/register.html'));
-  router.post('/register', async (req, res) => {
-    const parsed = parseForm(forms.registrationForm, req.body);
-    const errors: FieldErrors = parsed.ok ? {} : parsed.errors;
-    const email = String(req.body?.email ?? '').trim().toLowerCase();
-    const username = String(req.body?.username ?? '').trim();
+  async function takenErrors(email: string, username: string, errors: FieldErrors): Promise<FieldErrors> {
     if (!errors.email && (await User.findOne({ where: { email } }))) errors.email = ['Email already registered.'];
     if (!errors.username && (await User.findOne({ where: { username } }))) errors.username = ['Username already in use.'];
+    return errors;
+  }
+
+  router.post('/register', async (req, res) => {
+    const parsed = parseForm(forms.registrationForm, req.body);
+    const email = String(req.body?.email ?? '').trim().toLowerCase();
+    const username = String(req.body?.username ?? '').trim();
+    const errors = await takenErrors(email, username, parsed.ok ? {} : parsed.errors);
     if (!parsed.ok || Object.keys(errors).length) return form(res, 'auth/register.html', { email, username }, errors);
     const user = User.build({ email, username });
     await user.setPassword(parsed.data.password);
-    await user.save();
+    try {
+      await user.save();
+    } catch (err) {
+      // A concurrent registration took the email or username after the check above.
+      if (!(err instanceof UniqueConstraintError)) throw err;
+      return form(res, 'auth/register.html', { email, username }, await takenErrors(email, username, {}));
+    }
     await sendConfirmation(req, user);
     req.flash('A confirmation email has been sent to you by email.');
     res.redirect('/auth/login');
@@ -155,7 +169,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
     await RememberToken.revokeAllFor(user.id);
     res.clearCookie('remember_token', { path: '/' });
     await sessions.logIn(req, res, user, { remember: false, fresh: true });
-    await Session.endAllFor(user.id, req.sessionID);
+    await endSessionsOf(user.id, req.sessionID);
     req.flash('Your password has been updated.');
     res.redirect('/');
   });
@@ -183,7 +197,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
     const user = await User.resetPassword(tokens, String(req.params.token), parsed.data.password);
     if (!user) return res.redirect('/');
     await RememberToken.revokeAllFor(user.id);
-    await Session.endAllFor(user.id);
+    await endSessionsOf(user.id);
     req.flash('Your password has been updated.');
     res.redirect('/auth/login');
   });

@@ -10,6 +10,7 @@ import {
   NonAttribute,
   Sequelize,
   Transaction,
+  UniqueConstraintError,
 } from 'sequelize';
 import type { Tokens } from '../services/tokens';
 import { Permission } from './permission';
@@ -106,7 +107,14 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
     if (await User.findOne({ where: { email: newEmail } })) return false;
     this.email = newEmail;
     this.avatarHash = gravatarHash(newEmail);
-    await this.save();
+    try {
+      await this.save();
+    } catch (err) {
+      // Someone registered the address between the check and the update.
+      if (!(err instanceof UniqueConstraintError)) throw err;
+      await this.reload();
+      return false;
+    }
     return true;
   }
 
