@@ -1,0 +1,372 @@
+// Cosine-similarity index: random-hyperplane LSH codes (Uint32 words, Hamming distance by XOR +
+// popcount), band hash tables with query-directed multi-probe for candidates, exact cosine
+// re-rank. Three ways to answer a query, chosen by corpus size (see docs/related-notes.md):
+//   exact  — cosine with every item (fastest below a few thousand items);
+//   scan   — Hamming distance to every code, exact re-rank of the `rerank` closest;
+//   tables — multi-probe the band tables, Hamming-filter those candidates, re-rank the closest.
+// Items are keyed by caller ids (numbers); slots are internal and reused after removal.
+import type { SparseVector } from './features';
+import { hamming, packSigns } from './lsh-hash';
+import { DenseStore, SparseStore, type VectorStore } from './lsh-store';
+import { BandTables, ProbeSequencer, bandKey } from './lsh-tables';
+
+export type Strategy = 'auto' | 'exact' | 'scan' | 'tables';
+
+export interface LshOptions {
+  seed?: number;
+  /** Hash tables (bands). */
+  tables?: number;
+  /** Bits per band = log2(buckets per table); ≤ 24. */
+  bandBits?: number;
+  /** Code length in bits (multiple of 32, ≥ tables × bandBits); the extra bits sharpen the Hamming filter. */
+  codeBits?: number;
+  /** Buckets visited per table (1 = home bucket only). */
+  probes?: number;
+  /** Candidates (closest by Hamming distance) re-ranked by exact cosine. */
+  rerank?: number;
+  strategy?: Strategy;
+  /** 'auto' answers exactly up to this many items… */
+  exactMax?: number;
+  /** …and scans all codes up to this many, then uses the tables. */
+  scanMax?: number;
+  /** Slots allocated up front (the arenas double when full). */
+  capacity?: number;
+}
+
+export interface Neighbor {
+  id: number;
+  score: number;
+}
+
+export type Filter = (id: number) => boolean;
+
+// Measured by bench/related-thresholds.ts on this machine (256-d dense, TF-IDF sparse notes).
+const DEFAULTS = {
+  seed: 0x5eed,
+  tables: 16,
+  bandBits: 14,
+  codeBits: 256,
+  probes: 8,
+  rerank: 200,
+  strategy: 'auto' as Strategy,
+  exactMax: 3000,
+  scanMax: 30_000,
+  capacity: 1024,
+};
+
+export class LshIndex<V> {
+  readonly options: Required<LshOptions>;
+  private readonly words: number;
+  private capacity: number;
+  private codes: Uint32Array;
+  private ids: Float64Array;
+  private live: Uint8Array; // 0 free, 1 live, 2 live but zero vector (not in tables, never returned)
+  private stamp: Uint32Array;
+  private epoch = 0;
+  private highWater = 0;
+  private readonly free: number[] = [];
+  private readonly slotOf = new Map<number, number>();
+  private readonly tables: BandTables;
+  private readonly prober: ProbeSequencer;
+  private readonly proj: Float64Array;
+  private readonly qcode: Uint32Array;
+  private readonly keys: Uint32Array;
+  private cand = new Uint32Array(1024);
+  private dist = new Uint16Array(1024);
+  private ordered = new Uint32Array(1024);
+  private readonly histogram: Uint32Array;
+
+  constructor(private readonly store: VectorStore<V>, options: LshOptions) {
+    this.options = { ...DEFAULTS, ...options };
+    const o = this.options;
+    if (o.codeBits % 32 !== 0 || o.codeBits < o.tables * o.bandBits) {
+      throw new RangeError('codeBits must be a multiple of 32 and ≥ tables × bandBits');
+    }
+    this.words = o.codeBits >>> 5;
+    this.capacity = Math.max(1, o.capacity);
+    this.codes = new Uint32Array(this.capacity * this.words);
+    this.ids = new Float64Array(this.capacity);
+    this.live = new Uint8Array(this.capacity);
+    this.stamp = new Uint32Array(this.capacity);
+    this.tables = new BandTables(o.tables, o.bandBits, this.capacity);
+    this.prober = new ProbeSequencer(o.bandBits, Math.max(1, o.probes));
+    this.proj = new Float64Array(o.codeBits);
+    this.qcode = new Uint32Array(this.words);
+    this.keys = new Uint32Array(Math.max(1, o.probes));
+    this.histogram = new Uint32Array(o.codeBits + 2);
+  }
+
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  has(id: number): boolean {
+    return this.slotOf.has(id);
+  }
+
+  /** The stored (L2-normalised) vector of id. */
+  vector(id: number): V | undefined {
+    const slot = this.slotOf.get(id);
+    return slot === undefined ? undefined : this.store.get(slot);
+  }
+
+  /** A copy of id's LSH code (undefined for unknown ids and zero vectors, which have none). */
+  code(id: number): Uint32Array | undefined {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined || this.live[slot] !== 1) return undefined;
+    return this.codes.slice(slot * this.words, (slot + 1) * this.words);
+  }
+
+  /** Adds id, or replaces its vector when it is already present. */
+  set(id: number, v: V): void {
+    if (!Number.isFinite(id)) throw new RangeError('id must be a finite number');
+    this.store.validate(v);
+    let slot = this.slotOf.get(id);
+    if (slot !== undefined) this.unindex(slot);
+    else slot = this.allocate(id);
+    const norm = this.store.set(slot, v);
+    if (norm === 0) {
+      this.live[slot] = 2;
+      return;
+    }
+    this.live[slot] = 1;
+    this.store.projectSlot(slot, this.proj);
+    packSigns(this.proj, this.options.codeBits, this.codes, slot * this.words);
+    this.tables.insert(slot, this.codes, slot * this.words);
+  }
+
+  delete(id: number): boolean {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return false;
+    this.unindex(slot);
+    this.store.clear(slot);
+    this.live[slot] = 0;
+    this.slotOf.delete(id);
+    this.free.push(slot);
+    return true;
+  }
+
+  /** Strategy 'auto' resolves to for the current size. */
+  strategy(): Exclude<Strategy, 'auto'> {
+    const o = this.options;
+    if (o.strategy !== 'auto') return o.strategy;
+    if (this.size <= o.exactMax) return 'exact';
+    return this.size <= o.scanMax ? 'scan' : 'tables';
+  }
+
+  /**
+   * The k items most cosine-similar to v (best first, ties by smaller id) that pass filter.
+   * Filtered ids are never returned; if the LSH candidates hold fewer than k visible items, it
+   * falls back to scanning every code, so k items come back whenever k visible ones exist.
+   */
+  query(v: V, k: number, filter?: Filter): Neighbor[] {
+    this.store.validate(v);
+    const kk = Math.min(Math.floor(k), this.size);
+    if (!(kk >= 1)) return [];
+    try {
+      if (this.store.prepare(v) === 0) return [];
+      return this.answer(kk, filter);
+    } finally {
+      this.store.release();
+    }
+  }
+
+  /** Neighbours of a stored item, itself excluded. */
+  related(id: number, k: number, filter?: Filter): Neighbor[] {
+    const v = this.vector(id);
+    if (v === undefined) return [];
+    return this.query(v, k, filter ? (other) => other !== id && filter(other) : (other) => other !== id);
+  }
+
+  private answer(k: number, filter?: Filter): Neighbor[] {
+    const strategy = this.strategy();
+    const top = new TopK(k);
+    if (strategy === 'exact') {
+      this.exact(top, filter);
+      return top.result(this.ids);
+    }
+    this.store.projectQuery(this.proj);
+    packSigns(this.proj, this.options.codeBits, this.qcode, 0);
+    if (strategy === 'tables') {
+      this.rerank(this.probeTables(), top, filter);
+      if (top.count >= k) return top.result(this.ids);
+      top.reset();
+    }
+    this.rerank(this.allSlots(), top, filter);
+    return top.result(this.ids);
+  }
+
+  private exact(top: TopK, filter?: Filter): void {
+    for (let s = 0; s < this.highWater; s++) {
+      if (this.live[s] !== 1 || (filter && !filter(this.ids[s]))) continue;
+      top.offer(s, this.store.score(s), this.ids[s]);
+    }
+  }
+
+  /** Unique live slots in the probed buckets of every table; returns their count (in this.cand). */
+  private probeTables(): number {
+    const o = this.options;
+    const epoch = this.nextEpoch();
+    let n = 0;
+    for (let t = 0; t < o.tables; t++) {
+      const start = t * o.bandBits;
+      const home = bandKey(this.qcode, 0, start, o.bandBits);
+      const probes = this.prober.sequence(home, this.proj, start, o.probes, this.keys);
+      for (let p = 0; p < probes; p++) {
+        const size = this.tables.bucketSize(t, this.keys[p]);
+        if (size === 0) continue;
+        const list = this.tables.bucket(t, this.keys[p])!;
+        if (n + size > this.cand.length) this.growCandidates(n + size);
+        for (let i = 0; i < size; i++) {
+          const s = list[i];
+          if (this.stamp[s] === epoch) continue;
+          this.stamp[s] = epoch;
+          this.cand[n++] = s;
+        }
+      }
+    }
+    return n;
+  }
+
+  private allSlots(): number {
+    if (this.highWater > this.cand.length) this.growCandidates(this.highWater);
+    let n = 0;
+    for (let s = 0; s < this.highWater; s++) if (this.live[s] === 1) this.cand[n++] = s;
+    return n;
+  }
+
+  /** Orders the n candidates by Hamming distance (counting sort) and re-ranks the closest visible ones. */
+  private rerank(n: number, top: TopK, filter?: Filter): void {
+    const { words, cand, dist, histogram, codes, qcode } = this;
+    const bits = this.options.codeBits;
+    histogram.fill(0);
+    for (let i = 0; i < n; i++) {
+      const d = hamming(qcode, 0, codes, cand[i] * words, words);
+      dist[i] = d;
+      histogram[d + 1]++;
+    }
+    for (let d = 1; d <= bits + 1; d++) histogram[d] += histogram[d - 1];
+    const ordered = this.ordered;
+    for (let i = 0; i < n; i++) ordered[histogram[dist[i]]++] = cand[i];
+    let budget = Math.max(this.options.rerank, top.k);
+    for (let i = 0; i < n && budget > 0; i++) {
+      const s = ordered[i];
+      if (filter && !filter(this.ids[s])) continue;
+      top.offer(s, this.store.score(s), this.ids[s]);
+      budget--;
+    }
+  }
+
+  private growCandidates(n: number): void {
+    const size = Math.max(n, this.cand.length * 2);
+    const cand = new Uint32Array(size);
+    cand.set(this.cand);
+    this.cand = cand;
+    this.dist = new Uint16Array(size);
+    this.ordered = new Uint32Array(size);
+  }
+
+  private nextEpoch(): number {
+    if (++this.epoch === 0xffffffff) {
+      this.stamp.fill(0);
+      this.epoch = 1;
+    }
+    return this.epoch;
+  }
+
+  private allocate(id: number): number {
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      if (this.highWater === this.capacity) this.grow(this.capacity * 2);
+      slot = this.highWater++;
+    }
+    this.ids[slot] = id;
+    this.slotOf.set(id, slot);
+    return slot;
+  }
+
+  private unindex(slot: number): void {
+    if (this.live[slot] === 1) this.tables.remove(slot, this.codes, slot * this.words);
+  }
+
+  private grow(capacity: number): void {
+    const codes = new Uint32Array(capacity * this.words);
+    codes.set(this.codes);
+    this.codes = codes;
+    const ids = new Float64Array(capacity);
+    ids.set(this.ids);
+    this.ids = ids;
+    const live = new Uint8Array(capacity);
+    live.set(this.live);
+    this.live = live;
+    const stamp = new Uint32Array(capacity);
+    stamp.set(this.stamp);
+    this.stamp = stamp;
+    this.tables.grow(capacity);
+    this.store.grow(capacity);
+    this.capacity = capacity;
+  }
+
+  /** Bytes held per item: vectors, codes, ids, table entries and the id map (≈ 40 B a Map entry). */
+  memoryBytes(): { total: number; perItem: number } {
+    const fixed =
+      this.codes.byteLength + this.ids.byteLength + this.live.byteLength + this.stamp.byteLength +
+      this.tables.memoryBytes() + this.store.storageBytes() + this.slotOf.size * 40;
+    return { total: fixed, perItem: this.size > 0 ? fixed / this.size : 0 };
+  }
+}
+
+/** The k best (slot, score) seen so far; ties go to the smaller id so results are deterministic. */
+class TopK {
+  readonly slots: Int32Array;
+  readonly scores: Float64Array;
+  private readonly idv: Float64Array;
+  count = 0;
+
+  constructor(readonly k: number) {
+    this.slots = new Int32Array(k);
+    this.scores = new Float64Array(k);
+    this.idv = new Float64Array(k);
+  }
+
+  reset(): void {
+    this.count = 0;
+  }
+
+  offer(slot: number, score: number, id: number): void {
+    const { k, scores, slots, idv } = this;
+    if (this.count === k) {
+      const w = scores[k - 1];
+      if (score < w || (score === w && id >= idv[k - 1])) return;
+    } else this.count++;
+    let i = this.count - 1;
+    while (i > 0 && (scores[i - 1] < score || (scores[i - 1] === score && idv[i - 1] > id))) {
+      scores[i] = scores[i - 1];
+      slots[i] = slots[i - 1];
+      idv[i] = idv[i - 1];
+      i--;
+    }
+    scores[i] = score;
+    slots[i] = slot;
+    idv[i] = id;
+  }
+
+  result(ids: Float64Array): Neighbor[] {
+    const out: Neighbor[] = [];
+    for (let i = 0; i < this.count; i++) out.push({ id: ids[this.slots[i]], score: this.scores[i] });
+    return out;
+  }
+}
+
+export type DenseLshOptions = LshOptions & { dim: number };
+export type SparseLshOptions = LshOptions & { dims: number };
+
+export function denseIndex(opts: DenseLshOptions): LshIndex<Float32Array> {
+  const o = { ...DEFAULTS, ...opts };
+  return new LshIndex(new DenseStore(opts.dim, o.codeBits, o.seed, o.capacity), o);
+}
+
+export function sparseIndex(opts: SparseLshOptions): LshIndex<SparseVector> {
+  const o = { ...DEFAULTS, ...opts };
+  return new LshIndex(new SparseStore(opts.dims, o.codeBits, o.seed), o);
+}
