@@ -179,16 +179,17 @@ describe('keyset pagination', () => {
     const first = await api.get('/api/v1/posts/?cursor=', as(reader));
     const sql: string[] = [];
     const sequelize = t.deps.sequelize as unknown as { options: { logging: unknown } };
+    const logging = sequelize.options.logging;
     sequelize.options.logging = (query: string) => sql.push(query);
     try {
       await api.get(first.body.next, as(reader));
     } finally {
-      sequelize.options.logging = false;
+      sequelize.options.logging = logging;
     }
-    const select = sql.find((q) => /FROM `posts`/.test(q) && /LIMIT/.test(q) && !/count\(/i.test(q));
+    const select = sql.find((q) => /FROM [`"]posts[`"]/.test(q) && /LIMIT/.test(q) && !/count\(/i.test(q));
     expect(select).toBeDefined();
     expect(select).not.toMatch(/OFFSET|LIMIT \d+, \d+/i);
-    expect(select).toMatch(/`timestamp` </);
+    expect(select).toMatch(/[`"]timestamp[`"] </);
     expect(select).toMatch(/LIMIT 21/);
   });
 });

@@ -2,8 +2,8 @@ import type { Request, RequestHandler } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
 import type { Config } from '../config';
 import { authenticate } from '../auth/passport';
+import type { AppDeps } from '../deps';
 import { User } from '../models';
-import type { Tokens } from '../services/tokens';
 import { HttpError } from '../web/http-error';
 import { forbidden, unauthorized } from './errors';
 
@@ -53,10 +53,15 @@ const credentialsOf = (req: Request) => {
 /**
  * Failed authentications are limited per client and, for email + password, per
  * account (an unknown email counts like a known one). Only failures count: a
- * client that authenticates correctly is never slowed down.
+ * client that authenticates correctly is never slowed down. Counters are shared
+ * between processes when Redis is configured.
  */
-function failureLimits(config: Config): RequestHandler[] {
+function failureLimits(config: Config, deps: Pick<AppDeps, 'rateLimitStore'>): RequestHandler[] {
   const { windowMs, perClient, perAccount } = config.api.rateLimit;
+  const store = (name: string) => {
+    const shared = deps.rateLimitStore(name);
+    return shared ? { store: shared } : {};
+  };
   const common: Partial<Options> = {
     windowMs,
     standardHeaders: false,
@@ -69,9 +74,10 @@ function failureLimits(config: Config): RequestHandler[] {
     },
   };
   return [
-    rateLimit({ ...common, limit: perClient, skip: (req) => credentialsOf(req) === null }),
+    rateLimit({ ...common, ...store('api-client'), limit: perClient, skip: (req) => credentialsOf(req) === null }),
     rateLimit({
       ...common,
+      ...store('api-account'),
       limit: perAccount,
       skip: (req) => credentialsOf(req)?.kind !== 'password',
       keyGenerator: (req) => {
@@ -83,7 +89,8 @@ function failureLimits(config: Config): RequestHandler[] {
 }
 
 /** Flasky's before_request: 401 without valid credentials, 403 for an unconfirmed account. */
-export function authenticated(config: Config, tokens: Tokens): RequestHandler[] {
+export function authenticated(config: Config, deps: Pick<AppDeps, 'tokens' | 'rateLimitStore'>): RequestHandler[] {
+  const { tokens } = deps;
   const verify: RequestHandler = async (req, _res, next) => {
     const credentials = credentialsOf(req);
     let user: User | null = null;
@@ -95,7 +102,7 @@ export function authenticated(config: Config, tokens: Tokens): RequestHandler[] 
     req.tokenUsed = credentials?.kind === 'token';
     next();
   };
-  return [...failureLimits(config), verify];
+  return [...failureLimits(config, deps), verify];
 }
 
 /** Flasky's api permission_required: 403 JSON. */

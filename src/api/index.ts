@@ -45,7 +45,7 @@ export function createApiRouter({ config, deps }: ApiDeps): Router {
   const document: OpenApiDoc = buildDocument(routes);
 
   router.use(cors(config.api.corsOrigins));
-  mountRoutes(router, routes, { authenticated: authenticated(config, deps.tokens), bodyLimit: config.api.bodyLimit });
+  mountRoutes(router, routes, { authenticated: authenticated(config, deps), bodyLimit: config.api.bodyLimit });
   router.use(apiNotFound);
   router.use(apiErrorHandler(deps.log, config.api.bodyLimit));
   return router;
