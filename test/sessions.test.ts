@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import type { SessionData } from 'express-session';
 import request, { Response } from 'supertest';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
@@ -26,14 +27,17 @@ const cookie = (res: Response, name: string) => setCookie(res, name)?.split(';')
 /** The session id inside an express-session cookie (`s:<sid>.<signature>`). */
 const sidOf = (sessionCookie: string) => decodeURIComponent(sessionCookie.split('=')[1]).slice(2).split('.')[0];
 
-async function storedSession(sid: string): Promise<Record<string, unknown> | null> {
-  const row = await Session.findByPk(sid);
-  return row && JSON.parse(row.data);
+/** A session as its store holds it (the database, or Redis when configured), or null. */
+function storedSession(sid: string): Promise<Record<string, unknown> | null> {
+  return new Promise((resolve, reject) =>
+    t.deps.sessionStore.get(sid, (err, data) => (err ? reject(err) : resolve((data as Record<string, unknown> | null | undefined) ?? null))),
+  );
 }
 
+/** Rewrites a stored session: how time passes here. */
 async function patchSession(sid: string, patch: Record<string, unknown>): Promise<void> {
-  const data = (await storedSession(sid))!;
-  await Session.update({ data: JSON.stringify({ ...data, ...patch }) }, { where: { sid } });
+  const data = { ...(await storedSession(sid)), ...patch } as unknown as SessionData;
+  await new Promise<void>((resolve, reject) => t.deps.sessionStore.set(sid, data, (err) => (err ? reject(err) : resolve())));
 }
 
 /** Whose page this is: the username in the navbar, or null when sent to the login page. */
@@ -87,15 +91,26 @@ function useApp(overrides: Partial<Config> = {}) {
 describe("'strong' protection (the default)", () => {
   const { ctx, login, replay } = useApp();
 
-  test('sessions live in the sessions table with their owner, bound and fresh', async () => {
+  test('a login is stored server-side, bound to the client and fresh', async () => {
     const { user, session } = await login();
-    const row = await Session.findByPk(sidOf(session));
-    expect(row?.userId).toBe(user.id);
-    const data = JSON.parse(row!.data);
+    const data = (await storedSession(sidOf(session)))!;
     expect(data.passport).toEqual({ user: user.id });
     expect(data._id).toMatch(/^[0-9a-f]{128}$/);
     expect(data._fresh).toBe(true);
     expect(typeof data.loginAt).toBe('number');
+  });
+
+  test('sessions are kept with their owner: the sessions table, or a per-user index in Redis', async () => {
+    const { user, agent, session } = await login();
+    if (t.deps.redis) {
+      expect(await t.deps.redis.sMembers(`mlnotes:user-sessions:${user.id}`)).toContain(sidOf(session));
+    } else {
+      const row = await Session.findByPk(sidOf(session));
+      expect(row?.userId).toBe(user.id);
+      expect(JSON.parse(row!.data).passport).toEqual({ user: user.id });
+    }
+    await t.deps.endSessionsOf(user.id);
+    expect(await whoIs(agent.get(PAGE))).toBeNull();
   });
 
   test('the session id changes at login and the old session is gone', async () => {
@@ -188,7 +203,6 @@ describe("'strong' protection (the default)", () => {
       expect(await whoIs(replay([first.remember]))).toBeNull();
       expect(await whoIs(first.agent.get(PAGE))).toBeNull();
       expect(await RememberToken.count({ where: { userId: first.user.id } })).toBe(0);
-      expect(await Session.count({ where: { userId: first.user.id } })).toBe(1);
     });
   });
 
@@ -214,9 +228,10 @@ describe("'strong' protection (the default)", () => {
     test('a remember token brings an expired login back, not fresh', async () => {
       const { user, agent, session } = await login({ remember: true });
       await patchSession(sidOf(session), { lastActive: 0 });
-      expect(await whoIs(agent.get(PAGE))).toBe(user.username);
-      const rows = await Session.findAll({ where: { userId: user.id } });
-      expect(rows.map((r) => JSON.parse(r.data)._fresh)).toEqual([false]);
+      const res = await agent.get(PAGE);
+      expect(await whoIs(res)).toBe(user.username);
+      expect(await storedSession(sidOf(cookie(res, 'session')!))).toMatchObject({ _fresh: false, passport: { user: user.id } });
+      expect(await storedSession(sidOf(session))).toBeNull();
     });
   });
 
