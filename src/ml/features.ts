@@ -38,6 +38,11 @@ const NEEDS_DICTIONARY =
   /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
 const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
 
+// Scratch buffers reused by every call: the UTF-8 bytes of the text and code point / token starts.
+const encoder = new TextEncoder();
+let bytes = new Uint8Array(1 << 16);
+let starts = new Int32Array(1 << 12);
+
 function normalise(text: string): string {
   let s = typeof text === 'string' ? text : '';
   if (s.length > MAX_TEXT_CHARS) {
@@ -70,105 +75,210 @@ export function tokenize(text: string): string[] {
   return tokenizeNormalised(normalise(text));
 }
 
-/** MurmurHash3 x86 32-bit of bytes[start, end). */
+/** MurmurHash3 x86 32-bit of bytes[start, end), as an unsigned integer. */
 export function murmur3(bytes: Uint8Array, start: number, end: number, seed: number): number {
+  return murmurInt(bytes, start, end, seed) >>> 0;
+}
+
+// Returns the hash as a signed int32: V8 keeps it in a register, where a uint32 above 2^31
+// would become a double and make every later % or comparison a slow floating-point operation.
+function murmurInt(data: Uint8Array, start: number, end: number, seed: number): number {
   let h = seed | 0;
   let i = start;
-  const blocksEnd = start + ((end - start) & ~3);
-  for (; i < blocksEnd; i += 4) {
-    let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+  for (; i + 4 <= end; i += 4) {
+    let k = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24);
     k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
     h ^= Math.imul(k, 0x1b873593);
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
+  return murmurFinish(h, i, end, end - start, data);
+}
+
+/** Mixes the tail bytes[i, end) (fewer than 4) and the length into h, then the final avalanche. */
+function murmurFinish(h: number, i: number, end: number, length: number, data: Uint8Array = bytes): number {
   let k = 0;
   switch (end - i) {
     case 3:
-      k ^= bytes[i + 2] << 16;
+      k ^= data[i + 2] << 16;
     // falls through
     case 2:
-      k ^= bytes[i + 1] << 8;
+      k ^= data[i + 1] << 8;
     // falls through
     case 1:
-      k ^= bytes[i];
+      k ^= data[i];
       k = Math.imul(k, 0xcc9e2d51);
       k = (k << 15) | (k >>> 17);
       h ^= Math.imul(k, 0x1b873593);
   }
-  h ^= end - start;
+  h ^= length;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return h ^ (h >>> 16);
 }
 
-/** Dense scratch space per dimensionality, reused across calls (features are built one at a time). */
+/**
+ * Counts the hashed features of one text in an open-addressing table sized to that text, so it
+ * stays in cache (a dense 2^18 array misses the cache on nearly every n-gram), then sorts the
+ * distinct indices. The buffers only grow; a text uses their first `size` slots.
+ */
 class Accumulator {
-  readonly values: Float64Array;
-  readonly seen: Uint8Array;
-  touched = new Uint32Array(1024);
-  count = 0;
+  private table = new Int32Array(2 << 12); // per slot: [feature index + 1 (0 = empty), count]
+  private used = new Uint32Array(1 << 12); // occupied slots, in order of arrival
+  private keys = new Uint32Array(1 << 12);
+  private vals = new Float64Array(1 << 12);
+  private tmpKeys = new Uint32Array(1 << 12);
+  private tmpVals = new Float64Array(1 << 12);
+  private size = 1 << 12;
+  private readonly mask: number;
+  private count = 0;
 
   constructor(readonly dims: number) {
-    this.values = new Float64Array(dims);
-    this.seen = new Uint8Array(dims);
+    this.mask = (dims & (dims - 1)) === 0 ? dims - 1 : -1;
   }
 
-  add(hash: number): void {
-    const i = hash % this.dims;
-    if (this.seen[i] === 0) {
-      this.seen[i] = 1;
-      if (this.count === this.touched.length) {
-        const grown = new Uint32Array(this.touched.length * 2);
-        grown.set(this.touched);
-        this.touched = grown;
-      }
-      this.touched[this.count++] = i;
+  /** Get ready for a text that will add about `expected` features. */
+  start(expected: number): void {
+    let size = 1 << 10;
+    while (size < expected && size < this.dims * 2) size *= 2;
+    this.resize(size);
+  }
+
+  private resize(size: number): void {
+    this.size = size;
+    if (this.table.length < 2 * size) {
+      this.table = new Int32Array(2 * size);
+      this.used = new Uint32Array(size);
+      this.keys = new Uint32Array(size);
+      this.vals = new Float64Array(size);
+      this.tmpKeys = new Uint32Array(size);
+      this.tmpVals = new Float64Array(size);
     }
-    // Bit 31 is not used by the index (dims ≤ 2^31), so it gives an independent sign.
-    this.values[i] += hash >>> 31 ? -1 : 1;
+  }
+
+  /** hash is a signed int32; its sign bit, unused by the index (dims ≤ 2^30), is the feature's sign. */
+  add(hash: number): void {
+    const index = this.mask >= 0 ? hash & this.mask : (hash >>> 0) % this.dims;
+    const { table } = this;
+    const m = this.size - 1;
+    // index is already a hash value, so its low bits spread well over the table.
+    let s = index & m;
+    for (;;) {
+      const v = table[2 * s];
+      if (v === index + 1) break;
+      if (v === 0) {
+        table[2 * s] = index + 1;
+        this.used[this.count++] = s;
+        if (this.count * 2 > this.size) {
+          table[2 * s + 1] += hash < 0 ? -1 : 1;
+          this.grow();
+          return;
+        }
+        break;
+      }
+      s = (s + 1) & m;
+    }
+    table[2 * s + 1] += hash < 0 ? -1 : 1;
+  }
+
+  private grow(): void {
+    const n = this.count;
+    const entries = new Int32Array(2 * n);
+    for (let k = 0; k < n; k++) {
+      const s = this.used[k];
+      entries[2 * k] = this.table[2 * s];
+      entries[2 * k + 1] = this.table[2 * s + 1];
+      this.table[2 * s] = this.table[2 * s + 1] = 0;
+    }
+    this.resize(this.size * 2);
+    const { table } = this;
+    const m = this.size - 1;
+    for (let k = 0; k < n; k++) {
+      let s = (entries[2 * k] - 1) & m;
+      while (table[2 * s] !== 0) s = (s + 1) & m;
+      table[2 * s] = entries[2 * k];
+      table[2 * s + 1] = entries[2 * k + 1];
+      this.used[k] = s;
+    }
   }
 
   finish(sublinear: boolean, normalize: boolean): SparseVector {
-    const idx = this.touched.subarray(0, this.count).sort();
-    let nnz = 0;
-    let norm = 0;
-    for (let k = 0; k < idx.length; k++) {
-      const v = this.values[idx[k]];
-      if (v !== 0) nnz++;
-    }
-    const indices = new Uint32Array(nnz);
-    const values = new Float32Array(nnz);
-    let j = 0;
-    for (let k = 0; k < idx.length; k++) {
-      const i = idx[k];
-      let v = this.values[i];
-      this.values[i] = 0;
-      this.seen[i] = 0;
-      if (v === 0) continue;
-      if (sublinear) v = v > 0 ? 1 + Math.log(v) : -1 - Math.log(-v);
-      indices[j] = i;
-      values[j++] = v;
-      norm += v * v;
+    const { table, keys, vals } = this;
+    let n = 0;
+    for (let k = 0; k < this.count; k++) {
+      const s = this.used[k];
+      const c = table[2 * s + 1];
+      if (c !== 0) {
+        keys[n] = table[2 * s] - 1;
+        vals[n++] = sublinear ? (c > 0 ? 1 + Math.log(c) : -1 - Math.log(-c)) : c;
+      }
+      table[2 * s] = table[2 * s + 1] = 0;
     }
     this.count = 0;
-    if (normalize && norm > 0) {
-      const inv = 1 / Math.sqrt(norm);
-      for (let k = 0; k < nnz; k++) values[k] *= inv;
+    const [indices, values] = sortPairs(keys, vals, this.tmpKeys, this.tmpVals, n);
+    if (normalize) {
+      let norm = 0;
+      for (let k = 0; k < n; k++) norm += values[k] * values[k];
+      const inv = norm > 0 ? 1 / Math.sqrt(norm) : 1;
+      for (let k = 0; k < n; k++) values[k] *= inv;
     }
-    return { indices, values };
+    return { indices: indices.slice(0, n), values: Float32Array.from(values.subarray(0, n)) };
   }
 }
 
-const accumulators = new Map<number, Accumulator>();
-const encoder = new TextEncoder();
-let bytes = new Uint8Array(1 << 16);
-let starts = new Int32Array(1 << 12);
+const RADIX_BITS = 10;
+const RADIX = 1 << RADIX_BITS;
+const buckets = new Uint32Array(RADIX);
 
+/** Sorts keys[0, n) with their vals: insertion sort when short, else LSD radix sort, 10 bits a pass. */
+function sortPairs(
+  keys: Uint32Array,
+  vals: Float64Array,
+  tmpKeys: Uint32Array,
+  tmpVals: Float64Array,
+  n: number,
+): [Uint32Array, Float64Array] {
+  if (n <= 64) {
+    for (let i = 1; i < n; i++) {
+      const k = keys[i];
+      const v = vals[i];
+      let j = i - 1;
+      for (; j >= 0 && keys[j] > k; j--) {
+        keys[j + 1] = keys[j];
+        vals[j + 1] = vals[j];
+      }
+      keys[j + 1] = k;
+      vals[j + 1] = v;
+    }
+    return [keys, vals];
+  }
+  let max = 0;
+  for (let k = 0; k < n; k++) if (keys[k] > max) max = keys[k];
+  let [sk, sv, dk, dv] = [keys, vals, tmpKeys, tmpVals];
+  for (let shift = 0; shift < 32 && max >>> shift > 0; shift += RADIX_BITS) {
+    buckets.fill(0);
+    for (let k = 0; k < n; k++) buckets[(sk[k] >>> shift) & (RADIX - 1)]++;
+    let sum = 0;
+    for (let b = 0; b < RADIX; b++) {
+      const c = buckets[b];
+      buckets[b] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < n; k++) {
+      const at = buckets[(sk[k] >>> shift) & (RADIX - 1)]++;
+      dk[at] = sk[k];
+      dv[at] = sv[k];
+    }
+    [sk, sv, dk, dv] = [dk, dv, sk, sv];
+  }
+  return [sk, sv];
+}
+
+
+const accumulators = new Map<number, Accumulator>();
 function encode(s: string): number {
   if (bytes.length < s.length * 3) bytes = new Uint8Array(s.length * 3);
   return encoder.encodeInto(s, bytes).written;
@@ -189,7 +299,7 @@ function addWordNgrams(acc: Accumulator, tokens: string[], lo: number, hi: numbe
   starts[t] = len + 1;
   for (let n = lo; n <= hi; n++) {
     for (let i = 0; i + n <= tokens.length; i++) {
-      acc.add(murmur3(bytes, starts[i], starts[i + n] - 1, WORD_SEED));
+      acc.add(murmurInt(bytes, starts[i], starts[i + n] - 1, WORD_SEED));
     }
   }
 }
@@ -208,20 +318,40 @@ function addCharNgrams(acc: Accumulator, s: string, lo: number, hi: number): voi
     let m = 0;
     for (let b = p; b <= q; b++) if ((bytes[b] & 0xc0) !== 0x80) starts[m++] = b;
     starts[m] = q + 1;
-    for (let n = lo; n <= hi; n++) {
-      if (m <= n) {
-        acc.add(murmur3(bytes, p, q + 1, CHAR_SEED));
-        break;
-      }
-      for (let o = 0; o + n <= m; o++) acc.add(murmur3(bytes, starts[o], starts[o + n], CHAR_SEED));
-    }
+    // As sklearn: every n-gram shorter than the padded word, then the whole word once if it is
+    // no longer than the largest n.
+    const top = Math.min(hi, m - 1);
+    for (let o = 0; o + lo <= m && lo <= top; o++) addPrefixHashes(acc, starts, o, lo, Math.min(top, m - o));
+    if (m <= hi) acc.add(murmurInt(bytes, p, q + 1, CHAR_SEED));
     p = q;
   }
 }
 
+/**
+ * Adds the MurmurHash3 of the n-grams starting at code point o for n in [lo, hi]: they share a
+ * prefix, so the 4-byte blocks they have in common are mixed once.
+ */
+function addPrefixHashes(acc: Accumulator, cp: Int32Array, o: number, lo: number, hi: number): void {
+  const start = cp[o];
+  let h = CHAR_SEED | 0;
+  let i = start;
+  for (let n = lo; n <= hi; n++) {
+    const end = cp[o + n];
+    for (; i + 4 <= end; i += 4) {
+      let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+      k = Math.imul(k, 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      h ^= Math.imul(k, 0x1b873593);
+      h = (h << 13) | (h >>> 19);
+      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    }
+    acc.add(murmurFinish(h, i, end, end - start));
+  }
+}
+
 function accumulatorFor(dims: number): Accumulator {
-  if (!Number.isInteger(dims) || dims < 1 || dims > 2 ** 31) {
-    throw new RangeError(`dims must be an integer in [1, 2^31], got ${dims}`);
+  if (!Number.isInteger(dims) || dims < 1 || dims > 2 ** 30) {
+    throw new RangeError(`dims must be an integer in [1, 2^30], got ${dims}`);
   }
   let acc = accumulators.get(dims);
   if (!acc) {
@@ -235,6 +365,7 @@ function accumulatorFor(dims: number): Accumulator {
 export function hashFeatures(text: string, opts: FeatureOptions = {}): SparseVector {
   const acc = accumulatorFor(opts.dims ?? DEFAULT_DIMS);
   const s = normalise(text);
+  acc.start(2 * s.length);
   const word = opts.wordNgrams ?? [1, 2];
   const char = opts.charNgrams === undefined ? [3, 5] : opts.charNgrams;
   if (word[0] >= 1 && word[1] >= word[0]) addWordNgrams(acc, tokenizeNormalised(s), word[0], word[1]);
