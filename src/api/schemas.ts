@@ -31,8 +31,8 @@ export const PostUpdate = z
   .openapi('PostUpdate', { description: '`{}` keeps the body, as upstream; an empty body is a 400' });
 export const CommentCreate = z.strictObject({ body: text('comment', COMMENT_MAX) }).openapi('CommentCreate');
 export const CommentModerate = z.strictObject({
-    disabled: z.boolean({ error: (issue) => (issue.input == null ? 'disabled is required' : 'disabled must be true or false') }),
-  }).openapi('CommentModerate');
+  disabled: z.boolean({ error: (issue) => (issue.input == null ? 'disabled is required' : 'disabled must be true or false') }),
+}).openapi('CommentModerate');
 
 export const IdParams = z.object({
   id: z
@@ -79,34 +79,34 @@ const pageUrl = z
   .openapi({ example: '/api/v1/posts/?page=2' });
 
 export const PostJson = z.strictObject({
-    url: apiPath('/api/v1/posts/1'),
-    body: z.string(),
-    body_html: z.string(),
-    timestamp: httpDate,
-    author_url: apiPath('/api/v1/users/3'),
-    comments_url: apiPath('/api/v1/posts/1/comments/'),
-    comment_count: z.number().int().min(0),
-  }).openapi('Post');
+  url: apiPath('/api/v1/posts/1'),
+  body: z.string(),
+  body_html: z.string(),
+  timestamp: httpDate,
+  author_url: apiPath('/api/v1/users/3'),
+  comments_url: apiPath('/api/v1/posts/1/comments/'),
+  comment_count: z.number().int().min(0),
+}).openapi('Post');
 
 export const UserJson = z.strictObject({
-    url: apiPath('/api/v1/users/3'),
-    username: z.string(),
-    member_since: httpDate,
-    last_seen: httpDate,
-    posts_url: apiPath('/api/v1/users/3/posts/'),
-    followed_posts_url: apiPath('/api/v1/users/3/timeline/'),
-    post_count: z.number().int().min(0),
-  }).openapi('User');
+  url: apiPath('/api/v1/users/3'),
+  username: z.string(),
+  member_since: httpDate,
+  last_seen: httpDate,
+  posts_url: apiPath('/api/v1/users/3/posts/'),
+  followed_posts_url: apiPath('/api/v1/users/3/timeline/'),
+  post_count: z.number().int().min(0),
+}).openapi('User');
 
 export const CommentJson = z.strictObject({
-    url: apiPath('/api/v1/comments/7'),
-    post_url: apiPath('/api/v1/posts/1'),
-    body: z.string().openapi({ description: 'Empty when disabled and the reader cannot moderate' }),
-    body_html: z.string(),
-    timestamp: httpDate,
-    author_url: apiPath('/api/v1/users/4'),
-    disabled: z.boolean().openapi({ description: 'Set by a moderator (not in upstream Flasky)' }),
-  }).openapi('Comment');
+  url: apiPath('/api/v1/comments/7'),
+  post_url: apiPath('/api/v1/posts/1'),
+  body: z.string().openapi({ description: 'Empty when disabled and the reader cannot moderate' }),
+  body_html: z.string(),
+  timestamp: httpDate,
+  author_url: apiPath('/api/v1/users/4'),
+  disabled: z.boolean().openapi({ description: 'Set by a moderator (not in upstream Flasky)' }),
+}).openapi('Comment');
 
 const page = <T extends z.ZodType>(key: 'posts' | 'comments', item: T) =>
   z.strictObject({
@@ -120,14 +120,14 @@ export const PostPage = page('posts', PostJson).openapi('PostPage');
 export const CommentPage = page('comments', CommentJson).openapi('CommentPage');
 
 export const TokenJson = z.strictObject({
-    token: z.string().openapi({ description: 'Send as Basic username with an empty password, or as a Bearer token' }),
-    expiration: z.number().int().openapi({ example: 3600 }),
-  }).openapi('Token');
+  token: z.string().openapi({ description: 'Send as Basic username with an empty password, or as a Bearer token' }),
+  expiration: z.number().int().openapi({ example: 3600 }),
+}).openapi('Token');
 
 export const ErrorJson = z.strictObject({
-    error: z.string().openapi({ example: 'bad request' }),
-    message: z.string().optional().openapi({ example: 'post does not have a body' }),
-  }).openapi('Error');
+  error: z.string().openapi({ example: 'bad request' }),
+  message: z.string().optional().openapi({ example: 'post does not have a body' }),
+}).openapi('Error');
 
 /** Response schemas by component name, for checking responses against the document. */
 export const responseSchemas: Record<string, z.ZodType> = {
