@@ -5,6 +5,7 @@ import { loadEnvFile } from '../env-file';
 import { createMigrator, createSeeder, prepareDatabase } from '../migrate';
 import { isSqlite, sqliteStorage } from '../db';
 import { backupSqlite } from './backup';
+import { addFakeCommand } from './fake';
 import { createUser, setRole } from './users';
 
 // Operator commands, as Flasky's `flask` CLI: npm run cli -- <command> [options]
@@ -84,6 +85,8 @@ export function buildProgram(): Command {
         console.log(`${user.username} is now ${opts.role}.`);
       }),
     );
+
+  addFakeCommand(program, withDeps);
 
   return program;
 }
