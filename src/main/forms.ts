@@ -6,7 +6,7 @@ import { checkbox, email, text } from '../web/forms';
 export const POST_MAX = 100_000;
 export const COMMENT_MAX = 5_000;
 
-export const postForm = z.object({ body: text({ max: POST_MAX }) });
+
 export const commentForm = z.object({ body: text({ max: COMMENT_MAX }) });
 
 const profileFields = {
@@ -23,3 +23,24 @@ export const editProfileAdminForm = z.object({
   role: z.coerce.number({ error: 'Not a valid choice.' }).int('Not a valid choice.'),
   ...profileFields,
 });
+
+export const classForm = z.object({
+  name: text({ max: 128 }),
+  description: text({ max: 20_000, optional: true }),
+  visibility: z.enum(['public', 'private'], { error: 'Not a valid choice.' }),
+});
+
+export const inviteForm = z.object({
+  username: text({ max: 64 }),
+  role: z.enum(['student', 'assistant'], { error: 'Not a valid choice.' }).default('student'),
+});
+
+export const joinForm = z.object({ code: text({ max: 64 }) });
+
+/** The class a note is filed into: empty means none. */
+export const classChoice = z.preprocess(
+  (v) => (v === undefined || v === '' ? null : v),
+  z.coerce.number({ error: 'Not a valid choice.' }).int('Not a valid choice.').positive('Not a valid choice.').nullable(),
+);
+
+export const postForm = z.object({ body: text({ max: POST_MAX }), class_id: classChoice });

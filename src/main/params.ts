@@ -1,3 +1,6 @@
+import type { Request } from 'express';
+import { AnonymousUser } from '../models';
+import type { Viewer } from '../services/visibility';
 import { notFound } from '../web/http-error';
 
 /** `<int:id>` as Flask matches it: digits only, else 404. */
@@ -6,4 +9,9 @@ export function parseId(value: unknown): number {
   const id = Number(value);
   if (!Number.isSafeInteger(id)) throw notFound();
   return id;
+}
+
+/** Whoever is looking: the logged-in user or an anonymous visitor. */
+export function viewerOf(req: Request): Viewer {
+  return req.user ?? new AnonymousUser();
 }

@@ -3,11 +3,13 @@ import { Op } from 'sequelize';
 import type { Config } from '../config';
 import { Comment, Follow, Post, Role, User } from '../models';
 import { pagePosts } from '../services/posts';
+import { and, visibleComments, visiblePosts } from '../services/visibility';
 import { FieldErrors, parseForm } from '../web/forms';
 import { notFound } from '../web/http-error';
 import { Pagination, pageParam } from '../web/pagination';
 import { editProfileAdminForm, editProfileForm } from './forms';
-import { parseId } from './params';
+import { parseId, viewerOf } from './params';
+import { classesOf } from '../services/classes';
 
 // Profiles, profile editing, following.
 
@@ -21,16 +23,19 @@ export function peopleHandlers(config: Config) {
   async function profile(req: Request, res: Response) {
     const user = await userOr404(req.params.username);
     const me = req.user;
-    const [pagination, postCount, commentCount, followers, following, isFollowing, followsYou] = await Promise.all([
-      pagePosts({ authorId: user.id }, pageParam(req.query.page), config.postsPerPage),
-      Post.count({ where: { authorId: user.id } }),
-      Comment.count({ where: { authorId: user.id } }),
+    const viewer = viewerOf(req);
+    const [posts, comments] = await Promise.all([visiblePosts(viewer), visibleComments(viewer)]);
+    const [pagination, postCount, commentCount, followers, following, isFollowing, followsYou, classes] = await Promise.all([
+      pagePosts(and({ authorId: user.id }, posts), pageParam(req.query.page), config.postsPerPage),
+      Post.count({ where: and({ authorId: user.id }, posts) }),
+      Comment.count({ where: and({ authorId: user.id }, comments) }),
       Follow.count({ where: { followedId: user.id, followerId: { [Op.ne]: user.id } } }),
       Follow.count({ where: { followerId: user.id, followedId: { [Op.ne]: user.id } } }),
       me ? me.isFollowing(user) : false,
       me ? user.isFollowing(me) : false,
+      classesOf(user, viewer),
     ]);
-    res.render('user.html', { user, posts: pagination.items, pagination, postCount, commentCount, followers, following, isFollowing, followsYou });
+    res.render('user.html', { user, posts: pagination.items, pagination, postCount, commentCount, followers, following, isFollowing, followsYou, classes });
   }
 
   async function editProfile(req: Request, res: Response) {

@@ -2,36 +2,41 @@ import type { Request, Response } from 'express';
 import type { Config } from '../config';
 import { Comment, Permission, Post, User } from '../models';
 import { followedBy, pagePosts, withCommentCounts } from '../services/posts';
+import { classesForNotes, classForNote } from '../services/classes';
+import { and, canSee, visiblePosts } from '../services/visibility';
 import { parseForm } from '../web/forms';
 import { forbidden, notFound } from '../web/http-error';
 import { Pagination, pageParam, resolvePage } from '../web/pagination';
 import { commentForm, postForm } from './forms';
-import { parseId } from './params';
+import { parseId, viewerOf } from './params';
 
 const SHOW_FOLLOWED_MAX_AGE = 30 * 86_400_000;
 
 // The index, the post page with its comments, and post editing.
 
 export function postHandlers(config: Config) {
-  async function postOr404(id: unknown): Promise<Post> {
-    const post = await Post.findByPk(parseId(id), { include: [{ model: User, as: 'author' }] });
-    if (!post) throw notFound();
+  /** The post, if it exists and the visitor may read it: a private class's note is a 404 to outsiders. */
+  async function postOr404(req: Request): Promise<Post> {
+    const post = await Post.findByPk(parseId(req.params.id), { include: [{ model: User, as: 'author' }] });
+    if (!post || !(await canSee(viewerOf(req), post))) throw notFound();
     return post;
   }
 
   async function index(req: Request, res: Response, form: Record<string, unknown> = {}, errors = {}) {
     const showFollowed = Boolean(req.user && req.cookies?.show_followed);
-    const where = showFollowed ? followedBy(req.user!.id) : {};
+    const where = and(showFollowed ? followedBy(req.user!.id) : {}, await visiblePosts(viewerOf(req)));
     const pagination = await pagePosts(where, pageParam(req.query.page), config.postsPerPage);
-    res.render('index.html', { posts: pagination.items, pagination, show_followed: showFollowed, form, errors });
+    const noteClasses = req.user?.can(Permission.WRITE) ? await classesForNotes(req.user) : [];
+    res.render('index.html', { posts: pagination.items, pagination, show_followed: showFollowed, form, errors, noteClasses });
   }
 
   /** Anonymous or read-only visitors posting to / just see the page, as upstream. */
   async function createPost(req: Request, res: Response) {
     if (!req.user?.can(Permission.WRITE)) return index(req, res);
     const parsed = parseForm(postForm, req.body);
-    if (!parsed.ok) return index(req, res, req.body, parsed.errors);
-    await Post.create({ body: parsed.data.body, authorId: req.user.id });
+    const classId = parsed.ok ? await classForNote(req.user, parsed.data.class_id) : null;
+    if (!parsed.ok || classId === 'invalid') return index(req, res, req.body, parsed.ok ? { class_id: ['Not a valid choice.'] } : parsed.errors);
+    await Post.create({ body: parsed.data.body, authorId: req.user.id, classId });
     res.redirect('/');
   }
 
@@ -47,7 +52,7 @@ export function postHandlers(config: Config) {
   }
 
   async function postPage(req: Request, res: Response, form: Record<string, unknown> = {}, errors = {}) {
-    const post = await postOr404(req.params.id);
+    const post = await postOr404(req);
     await withCommentCounts([post]);
     const perPage = config.commentsPerPage;
     const at = resolvePage(pageParam(req.query.page), perPage, post.commentCount ?? 0);
@@ -66,7 +71,7 @@ export function postHandlers(config: Config) {
   }
 
   async function createComment(req: Request, res: Response) {
-    const post = await postOr404(req.params.id);
+    const post = await postOr404(req);
     if (!req.user!.can(Permission.COMMENT)) throw forbidden();
     const parsed = parseForm(commentForm, req.body);
     if (!parsed.ok) return postPage(req, res, req.body, parsed.errors);
@@ -76,13 +81,18 @@ export function postHandlers(config: Config) {
   }
 
   async function editPost(req: Request, res: Response) {
-    const post = await postOr404(req.params.id);
+    const post = await postOr404(req);
     const me = req.user!;
     if (me.id !== post.authorId && !me.can(Permission.ADMIN)) throw forbidden();
-    if (req.method === 'GET') return res.render('edit_post.html', { post, form: { body: post.body }, errors: {} });
+    const author = post.authorId === me.id ? me : await User.findByPk(post.authorId);
+    const noteClasses = author ? await classesForNotes(author) : [];
+    const render = (form: unknown, errors: object) => res.render('edit_post.html', { post, form, errors, noteClasses });
+    if (req.method === 'GET') return render({ body: post.body, class_id: post.classId }, {});
     const parsed = parseForm(postForm, req.body);
-    if (!parsed.ok) return res.render('edit_post.html', { post, form: req.body, errors: parsed.errors });
+    const classId = parsed.ok && author ? await classForNote(author, parsed.data.class_id) : null;
+    if (!parsed.ok || classId === 'invalid') return render(req.body, parsed.ok ? { class_id: ['Not a valid choice.'] } : parsed.errors);
     post.body = parsed.data.body;
+    post.classId = classId;
     await post.save();
     req.flash('The post has been updated.');
     res.redirect(`/post/${post.id}`);

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Config } from '../config';
 import { Permission } from '../models';
 import { freshLoginRequired, loginRequired, requireAdmin, requirePermission } from '../web/guards';
+import { classHandlers } from './classes';
 import { moderationHandlers } from './moderation';
 import { peopleHandlers } from './people';
 import { postHandlers } from './posts';
@@ -26,16 +27,27 @@ export interface MainDeps {
 //   GET|POST /unfollow/:username    FOLLOW             unfollow
 //   GET  /followers/:username                          followers
 //   GET  /followed_by/:username                        followedBy
-//   GET  /moderate                  MODERATE           moderate
-//   GET|POST /moderate/enable/:id   MODERATE           enable
-//   GET|POST /moderate/disable/:id  MODERATE           disable
+//   GET  /classes                                      classes.list
+//   GET|POST /classes/new           WRITE              classes.create
+//   POST /classes/join              loginRequired      classes.join        (by join code)
+//   GET  /class/:slug                                  classes.show        (private: members only, else 404)
+//   GET|POST /class/:slug/edit      teacher or ADMIN   classes.edit
+//   POST /class/:slug/delete        teacher or ADMIN   classes.remove
+//   POST /class/:slug/register      loginRequired      classes.register    (public classes)
+//   POST /class/:slug/leave         loginRequired      classes.leave
+//   POST /class/:slug/members       teacher or ADMIN   classes.invite      (add by username, or set role)
+//   POST /class/:slug/members/:username/remove  teacher or ADMIN  classes.dismiss
+//   POST /class/:slug/join-code     teacher or ADMIN   classes.rotateCode
+//   GET  /moderate                  MODERATE/assistant moderate
+//   GET|POST /moderate/enable/:id   MODERATE/assistant enable
+//   GET|POST /moderate/disable/:id  MODERATE/assistant disable
 export function createMainRouter({ config }: MainDeps): Router {
   const router = Router();
   const posts = postHandlers(config);
   const people = peopleHandlers(config);
   const moderation = moderationHandlers(config);
+  const classes = classHandlers(config);
   const follow = requirePermission(Permission.FOLLOW);
-  const moderator = requirePermission(Permission.MODERATE);
 
   router.get('/', posts.index);
   router.post('/', posts.createPost);
@@ -51,8 +63,19 @@ export function createMainRouter({ config }: MainDeps): Router {
   router.route('/unfollow/:username').all(follow).get(people.followAction('unfollow')).post(people.followAction('unfollow'));
   router.get('/followers/:username', people.followList('followers'));
   router.get('/followed_by/:username', people.followList('followed_by'));
-  router.get('/moderate', moderator, moderation.moderate);
-  router.route('/moderate/enable/:id').all(moderator).get(moderation.enable).post(moderation.enable);
-  router.route('/moderate/disable/:id').all(moderator).get(moderation.disable).post(moderation.disable);
+  router.get('/classes', classes.list);
+  router.route('/classes/new').all(requirePermission(Permission.WRITE)).get(classes.create).post(classes.create);
+  router.post('/classes/join', loginRequired, classes.join);
+  router.get('/class/:slug', classes.show);
+  router.route('/class/:slug/edit').all(loginRequired).get(classes.edit).post(classes.edit);
+  router.post('/class/:slug/delete', loginRequired, classes.remove);
+  router.post('/class/:slug/register', loginRequired, classes.register);
+  router.post('/class/:slug/leave', loginRequired, classes.leave);
+  router.post('/class/:slug/members', loginRequired, classes.invite);
+  router.post('/class/:slug/members/:username/remove', loginRequired, classes.dismiss);
+  router.post('/class/:slug/join-code', loginRequired, classes.rotateCode);
+  router.get('/moderate', loginRequired, moderation.moderate);
+  router.route('/moderate/enable/:id').all(loginRequired).get(moderation.enable).post(moderation.enable);
+  router.route('/moderate/disable/:id').all(loginRequired).get(moderation.disable).post(moderation.disable);
   return router;
 }

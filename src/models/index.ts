@@ -11,6 +11,8 @@ export { Comment, Follow, Post, Registration, RememberToken, Role, Session, Stud
 export { AnonymousUser, gravatarHash } from './user';
 export type { CurrentUser } from './user';
 export { Permission } from './permission';
+export { slugify } from './study-class';
+export type { ClassRole, Visibility } from './study-class';
 
 /** Binds every model to one Sequelize instance and sets up all associations in one place. */
 export function initModels(sequelize: Sequelize, settings: UserSettings): void {
@@ -42,6 +44,9 @@ export function initModels(sequelize: Sequelize, settings: UserSettings): void {
   StudyClass.belongsTo(User, { as: 'teacher', foreignKey: 'teacherId' });
   User.belongsToMany(StudyClass, { through: Registration, as: 'classes', foreignKey: 'studentId', otherKey: 'classId' });
   StudyClass.belongsToMany(User, { through: Registration, as: 'students', foreignKey: 'classId', otherKey: 'studentId' });
+  Registration.belongsTo(User, { as: 'student', foreignKey: 'studentId' });
+  Registration.belongsTo(StudyClass, { as: 'studyClass', foreignKey: 'classId' });
+  StudyClass.hasMany(Registration, { as: 'registrations', foreignKey: 'classId' });
   Post.belongsTo(StudyClass, { as: 'studyClass', foreignKey: 'classId' });
   StudyClass.hasMany(Post, { as: 'posts', foreignKey: 'classId' });
 

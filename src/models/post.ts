@@ -1,5 +1,6 @@
 import { CreationOptional, DataTypes, ForeignKey, InferAttributes, InferCreationAttributes, Model, NonAttribute, Sequelize } from 'sequelize';
 import { renderMarkdown } from '../services/markdown';
+import type { StudyClass } from './study-class';
 import type { User } from './user';
 
 export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<Post>> {
@@ -11,6 +12,7 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
   declare classId: CreationOptional<number | null>;
 
   declare author?: NonAttribute<User>;
+  declare studyClass?: NonAttribute<StudyClass | null>;
   /** Filled in by listings (one grouped count per page, not one query per post). */
   declare commentCount?: NonAttribute<number>;
 

@@ -1,5 +1,5 @@
 import { literal, Op, WhereOptions } from 'sequelize';
-import { Comment, Post, User } from '../models';
+import { Comment, Post, StudyClass, User } from '../models';
 import { Pagination, resolvePage } from '../web/pagination';
 
 // The post listings the pages show: newest first, with authors and comment counts.
@@ -26,7 +26,10 @@ export async function pagePosts(where: WhereOptions<Post>, page: number, perPage
   const at = resolvePage(page, perPage, total);
   const posts = await Post.findAll({
     where,
-    include: [{ model: User, as: 'author' }],
+    include: [
+      { model: User, as: 'author' },
+      { model: StudyClass, as: 'studyClass', attributes: ['id', 'name', 'slug', 'visibility'] },
+    ],
     order: [
       ['timestamp', 'DESC'],
       ['id', 'DESC'],
