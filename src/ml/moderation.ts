@@ -1,0 +1,85 @@
+// Labelled comments in, a ModerationModel out: the one call the web, API and CLI layers need.
+import { hashFeatures, type FeatureOptions } from './features';
+import { predictProba } from './logistic';
+import { evaluate } from './metrics';
+import { DEFAULT_FEATURES, ModerationModel, type ResolvedFeatureOptions } from './model';
+import { selfTrain, type SelfTrainingOptions } from './self-training';
+import { stratifiedSplit } from './split';
+import { TRAIN_DEFAULTS, withDefaults, type EpochReport, type TrainOptions } from './train';
+
+export interface LabelledText {
+  text: string;
+  /** 1 = unwanted, 0 = fine. */
+  label: number;
+}
+
+export interface ModerationTrainOptions {
+  features?: FeatureOptions;
+  train?: TrainOptions;
+  /** Share of the labels held out (stratified) for early stopping and the reported metrics. */
+  valFraction?: number;
+  seed?: number;
+  threshold?: number;
+  version?: number;
+  trainedAt?: Date;
+  /** Learn also from confident predictions on these texts (semi-supervised); off by default. */
+  selfTraining?: SelfTrainingOptions | false;
+  unlabelled?: string[];
+}
+
+/** Chosen on the SpamAssassin validation split (see docs/moderation-model.md). */
+export const MODERATION_TRAIN_DEFAULTS: TrainOptions = { ...TRAIN_DEFAULTS };
+
+export interface ModerationTrainResult {
+  model: ModerationModel;
+  history: EpochReport[];
+  bestEpoch: number;
+}
+
+export function trainModerationModel(examples: LabelledText[], opts: ModerationTrainOptions = {}): ModerationTrainResult {
+  for (const e of examples) {
+    if (typeof e.text !== 'string' || (e.label !== 0 && e.label !== 1)) {
+      throw new TypeError('each example needs a string text and a label of 0 or 1');
+    }
+  }
+  if (examples.length === 0) throw new RangeError('no labelled examples to train on');
+  const features: ResolvedFeatureOptions = { ...DEFAULT_FEATURES, ...opts.features };
+  const seed = opts.seed ?? 1;
+  const train = { ...MODERATION_TRAIN_DEFAULTS, ...opts.train, dims: features.dims, seed };
+  const x = examples.map((e) => hashFeatures(e.text, features));
+  const y = examples.map((e) => e.label);
+  const split = stratifiedSplit(y, examples.length >= 10 ? (opts.valFraction ?? 0.1) : 0, seed);
+  const pick = (ids: number[]) => ({ x: ids.map((i) => x[i]), y: ids.map((i) => y[i]) });
+  const fit = pick(split.train);
+  const val = split.val.length > 0 ? pick(split.val) : null;
+  const unlabelled = opts.selfTraining ? (opts.unlabelled ?? []).map((t) => hashFeatures(t, features)) : [];
+  const result = selfTrain(fit, unlabelled, val, train, opts.selfTraining || { rounds: 0 });
+  const metrics = val ? evaluate(predictProba(result.weights, val.x), val.y) : null;
+  const positive = y.filter((v) => v === 1).length;
+  const resolved = withDefaults(train);
+  const model = new ModerationModel(Float32Array.from(result.weights), features, {
+    version: opts.version ?? 1,
+    trainedAt: (opts.trainedAt ?? new Date()).toISOString(),
+    threshold: opts.threshold ?? 0.5,
+    hyperparameters: {
+      optimizer: resolved.optimizer,
+      lr: train.lr ?? null,
+      l2: resolved.l2,
+      batchSize: resolved.batchSize,
+      maxEpochs: resolved.epochs,
+      epochs: result.bestEpoch,
+      patience: resolved.patience,
+      seed,
+      valFraction: split.val.length / examples.length,
+      selfTraining: Boolean(opts.selfTraining),
+      pseudoLabels: result.pseudoLabels,
+    },
+    metrics: metrics ? jsonMetrics(metrics) : {},
+    labels: { total: examples.length, positive, negative: examples.length - positive },
+  });
+  return { model, history: result.history, bestEpoch: result.bestEpoch };
+}
+
+function jsonMetrics(m: object): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number.isFinite(v) ? (v as number) : null]));
+}
