@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { Comment, Permission, User } from '../models';
+import { and, visibleComments } from '../services/visibility';
 import { currentUser } from './authentication';
 import { forbidden, notFound } from './errors';
 import { listPage } from './pagination';
@@ -16,8 +17,9 @@ import { commentJson, urls } from './serializers';
 //   GET    /posts/:id/comments/   auth                        postComments    oldest first
 //   POST   /posts/:id/comments/   COMMENT   CommentCreate     newComment      201 + Location
 
+/** The comment, if the reader may see its post: comments on a private class's notes are 404 to outsiders. */
 async function loadComment(req: Request): Promise<Comment> {
-  const comment = await Comment.findByPk(Number(req.params.id));
+  const comment = await Comment.findOne({ where: and({ id: Number(req.params.id) }, await visibleComments(currentUser(req))) });
   if (!comment) throw notFound();
   return comment;
 }
@@ -40,7 +42,8 @@ export function commentRoutes({ config }: RouteContext): ApiRoute[] {
       query: ListQuery,
       responses: { 200: { description: `A page of comments (${perPage} per page)`, schema: CommentPage } },
       handler: async (req, res) => {
-        const page = await listPage(Comment, req, { where: {}, direction: 'DESC', perPage, path: '/api/v1/comments/' });
+        const where = await visibleComments(currentUser(req));
+        const page = await listPage(Comment, req, { where, direction: 'DESC', perPage, path: '/api/v1/comments/' });
         res.json(pageJson(page, currentUser(req)));
       },
     },

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Config } from '../config';
 import type { AppDeps } from '../deps';
 import { authenticated } from './authentication';
+import { classRoutes } from './classes';
 import { commentRoutes } from './comments';
 import { apiErrorHandler, apiNotFound } from './errors';
 import { buildDocument, OpenApiDoc, OpenApiDocument } from './openapi';
@@ -20,7 +21,7 @@ export interface ApiDeps {
 //   CORS (off unless CORS_ORIGINS) → route table (tokens, posts, users, comments,
 //   openapi.json; each: OPTIONS 204, auth → permission → JSON body → handler, else 405)
 //   → 404 JSON for unknown URLs (no auth) → the API's JSON error handler.
-// The route table is listed at the top of tokens.ts, posts.ts, users.ts and comments.ts.
+// The route table is listed at the top of tokens.ts, posts.ts, users.ts, comments.ts and classes.ts.
 //   GET /openapi.json   no auth   the OpenAPI 3.1 document built from the same table
 export function createApiRouter({ config, deps }: ApiDeps): Router {
   const router = Router();
@@ -30,6 +31,7 @@ export function createApiRouter({ config, deps }: ApiDeps): Router {
     ...postRoutes(context),
     ...userRoutes(context),
     ...commentRoutes(context),
+    ...classRoutes(context),
     {
       method: 'get',
       path: '/openapi.json',

@@ -1,8 +1,10 @@
 import type { Request } from 'express';
 import { Transaction } from 'sequelize';
 import { Comment, Permission, Post, User } from '../models';
+import { classForNote } from '../services/classes';
+import { canSee, visiblePosts } from '../services/visibility';
 import { currentUser } from './authentication';
-import { forbidden, notFound } from './errors';
+import { badRequest, forbidden, notFound } from './errors';
 import { postPage } from './pagination';
 import { ApiRoute, RouteContext, sendCreated } from './routing';
 import { ListQuery, PostCreate, PostCreateBody, PostJson, PostPage, PostUpdate, PostUpdateBody } from './schemas';
@@ -15,9 +17,10 @@ import { postJson } from './serializers';
 //   PUT    /posts/:id   WRITE     PostUpdate    editPost     author or ADMIN
 //   DELETE /posts/:id   auth                    deletePost   author or ADMIN; its comments go too
 
+/** The post, if the reader may see it: a private class's note is a 404 to outsiders. */
 export async function loadPost(req: Request): Promise<Post> {
   const post = await Post.findByPk(Number(req.params.id));
-  if (!post) throw notFound();
+  if (!post || !(await canSee(currentUser(req), post))) throw notFound();
   return post;
 }
 
@@ -38,7 +41,8 @@ export function postRoutes({ config }: RouteContext): ApiRoute[] {
       query: ListQuery,
       responses: { 200: { description: `A page of posts (${config.postsPerPage} per page)`, schema: PostPage } },
       handler: async (req, res) => {
-        const page = await postPage(req, { where: {}, direction: 'DESC', perPage: config.postsPerPage, path: '/api/v1/posts/' });
+        const where = await visiblePosts(currentUser(req));
+        const page = await postPage(req, { where, direction: 'DESC', perPage: config.postsPerPage, path: '/api/v1/posts/' });
         res.json({ posts: page.items.map(postJson), prev: page.prev, next: page.next, count: page.count });
       },
     },
@@ -51,8 +55,10 @@ export function postRoutes({ config }: RouteContext): ApiRoute[] {
       body: PostCreate,
       responses: { 201: { description: 'The new post', schema: PostJson, location: true } },
       handler: async (req, res) => {
-        const { body } = req.body as PostCreateBody;
-        const post = await Post.create({ body, authorId: currentUser(req).id });
+        const { body, class_id } = req.body as PostCreateBody;
+        const classId = await classForNote(currentUser(req), class_id);
+        if (classId === 'invalid') throw badRequest('class_id is not a class you belong to');
+        const post = await Post.create({ body, authorId: currentUser(req).id, classId });
         post.commentCount = 0;
         sendCreated(config, req, res, postJson(post));
       },
@@ -79,8 +85,15 @@ export function postRoutes({ config }: RouteContext): ApiRoute[] {
       handler: async (req, res) => {
         const post = await loadPost(req);
         if (!mayChange(currentUser(req), post)) throw forbidden();
-        const { body } = req.body as PostUpdateBody;
-        if (body !== undefined) await post.update({ body });
+        const { body, class_id } = req.body as PostUpdateBody;
+        if (class_id !== undefined) {
+          const author = post.authorId === currentUser(req).id ? currentUser(req) : await User.findByPk(post.authorId);
+          const classId = author ? await classForNote(author, class_id) : 'invalid';
+          if (classId === 'invalid') throw badRequest("class_id is not a class the post's author belongs to");
+          post.classId = classId;
+        }
+        if (body !== undefined) post.body = body;
+        await post.save();
         res.json(postJson(await withCommentCount(post)));
       },
     },

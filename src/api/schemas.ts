@@ -25,9 +25,16 @@ function text(what: 'post' | 'comment', max: number) {
 
 // --- requests ---
 
-export const PostCreate = z.strictObject({ body: text('post', POST_MAX) }).openapi('PostCreate');
+const classId = z
+  .number({ error: 'class_id must be an integer or null' })
+  .int('class_id must be an integer or null')
+  .positive('class_id must be an integer or null')
+  .nullable()
+  .openapi({ description: 'File the note into a class its author teaches or belongs to (null: none)' });
+
+export const PostCreate = z.strictObject({ body: text('post', POST_MAX), class_id: classId.optional() }).openapi('PostCreate');
 export const PostUpdate = z
-  .strictObject({ body: text('post', POST_MAX).optional() })
+  .strictObject({ body: text('post', POST_MAX).optional(), class_id: classId.optional() })
   .openapi('PostUpdate', { description: '`{}` keeps the body, as upstream; an empty body is a 400' });
 export const CommentCreate = z.strictObject({ body: text('comment', COMMENT_MAX) }).openapi('CommentCreate');
 export const CommentModerate = z.strictObject({
@@ -86,6 +93,7 @@ export const PostJson = z.strictObject({
   author_url: apiPath('/api/v1/users/3'),
   comments_url: apiPath('/api/v1/posts/1/comments/'),
   comment_count: z.number().int().min(0),
+  class_url: apiPath('/api/v1/classes/2').nullable().openapi({ description: 'The class the note is filed into (not in upstream Flasky)' }),
 }).openapi('Post');
 
 export const UserJson = z.strictObject({
@@ -108,7 +116,7 @@ export const CommentJson = z.strictObject({
   disabled: z.boolean().openapi({ description: 'Set by a moderator (not in upstream Flasky)' }),
 }).openapi('Comment');
 
-const page = <T extends z.ZodType>(key: 'posts' | 'comments', item: T) =>
+const page = <T extends z.ZodType>(key: 'posts' | 'comments' | 'classes' | 'students', item: T) =>
   z.strictObject({
     [key]: z.array(item),
     prev: pageUrl,
@@ -118,6 +126,62 @@ const page = <T extends z.ZodType>(key: 'posts' | 'comments', item: T) =>
 
 export const PostPage = page('posts', PostJson).openapi('PostPage');
 export const CommentPage = page('comments', CommentJson).openapi('CommentPage');
+
+// --- classes (not in upstream Flasky) ---
+
+const className = z
+  .string({ error: 'name must be a string' })
+  .trim()
+  .min(1, 'class does not have a name')
+  .max(128, 'name must be at most 128 characters')
+  .refine((v) => !CONTROL.test(v), 'name must not contain control characters');
+const classDescription = z
+  .string({ error: 'description must be a string' })
+  .max(20_000, 'description must be at most 20000 characters')
+  .refine((v) => !CONTROL.test(v), 'description must not contain control characters')
+  .openapi({ description: 'Markdown' });
+const visibility = z.enum(['public', 'private'], { error: 'visibility must be "public" or "private"' });
+const classRole = z.enum(['student', 'assistant'], { error: 'role must be "student" or "assistant"' });
+
+export const ClassCreate = z
+  .strictObject({ name: className, description: classDescription.optional(), visibility: visibility.optional() })
+  .openapi('ClassCreate');
+export const ClassUpdate = z
+  .strictObject({ name: className.optional(), description: classDescription.optional(), visibility: visibility.optional() })
+  .openapi('ClassUpdate');
+export const RegistrationCreate = z
+  .strictObject({
+    user_id: z.number({ error: 'user_id must be an integer' }).int('user_id must be an integer').positive('user_id must be an integer').optional()
+      .openapi({ description: "The teacher registers another user; omit it to register yourself" }),
+    role: classRole.optional().openapi({ description: 'Set by the teacher; default student' }),
+    join_code: z.string({ error: 'join_code must be a string' }).max(64).optional().openapi({ description: "A private class's join code" }),
+  })
+  .openapi('RegistrationCreate');
+
+export const ClassJson = z.strictObject({
+  url: apiPath('/api/v1/classes/2'),
+  name: z.string(),
+  slug: z.string(),
+  description: z.string(),
+  description_html: z.string(),
+  visibility,
+  teacher_url: apiPath('/api/v1/users/3'),
+  students_url: apiPath('/api/v1/classes/2/students/'),
+  posts_url: apiPath('/api/v1/classes/2/posts/'),
+  member_count: z.number().int().min(0),
+  created_at: httpDate,
+  join_code: z.string().optional().openapi({ description: "Private classes, shown to the teacher and administrators only" }),
+}).openapi('Class');
+
+export const StudentJson = z.strictObject({
+  user_url: apiPath('/api/v1/users/4'),
+  username: z.string(),
+  role: classRole,
+  registered: httpDate,
+}).openapi('Student');
+
+export const ClassPage = page('classes', ClassJson).openapi('ClassPage');
+export const StudentPage = page('students', StudentJson).openapi('StudentPage');
 
 export const TokenJson = z.strictObject({
   token: z.string().openapi({ description: 'Send as Basic username with an empty password, or as a Bearer token' }),
@@ -136,6 +200,10 @@ export const responseSchemas: Record<string, z.ZodType> = {
   Comment: CommentJson,
   PostPage,
   CommentPage,
+  Class: ClassJson,
+  Student: StudentJson,
+  ClassPage,
+  StudentPage,
   Token: TokenJson,
   Error: ErrorJson,
 };
@@ -145,5 +213,10 @@ export type PostUpdateBody = z.infer<typeof PostUpdate>;
 export type CommentCreateBody = z.infer<typeof CommentCreate>;
 export type CommentModerateBody = z.infer<typeof CommentModerate>;
 export type PostJsonT = z.infer<typeof PostJson>;
+export type ClassCreateBody = z.infer<typeof ClassCreate>;
+export type ClassUpdateBody = z.infer<typeof ClassUpdate>;
+export type RegistrationCreateBody = z.infer<typeof RegistrationCreate>;
+export type ClassJsonT = z.infer<typeof ClassJson>;
+export type StudentJsonT = z.infer<typeof StudentJson>;
 export type UserJsonT = z.infer<typeof UserJson>;
 export type CommentJsonT = z.infer<typeof CommentJson>;

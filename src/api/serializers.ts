@@ -1,5 +1,5 @@
-import { Comment, Permission, Post, User } from '../models';
-import type { CommentJsonT, PostJsonT, UserJsonT } from './schemas';
+import { Comment, Permission, Post, Registration, StudyClass, User } from '../models';
+import type { ClassJsonT, CommentJsonT, PostJsonT, StudentJsonT, UserJsonT } from './schemas';
 
 // Flasky's to_json methods. URLs are relative, timestamps HTTP dates in GMT.
 
@@ -10,6 +10,10 @@ export const urls = {
   userPosts: (id: number) => `/api/v1/users/${id}/posts/`,
   timeline: (id: number) => `/api/v1/users/${id}/timeline/`,
   comment: (id: number) => `/api/v1/comments/${id}`,
+  studyClass: (id: number) => `/api/v1/classes/${id}`,
+  classStudents: (id: number) => `/api/v1/classes/${id}/students/`,
+  classPosts: (id: number) => `/api/v1/classes/${id}/posts/`,
+  userClasses: (id: number) => `/api/v1/users/${id}/classes/`,
 };
 
 const httpDate = (date: Date) => new Date(date).toUTCString();
@@ -24,6 +28,7 @@ export function postJson(post: Post): PostJsonT {
     author_url: urls.user(post.authorId),
     comments_url: urls.postComments(post.id),
     comment_count: post.commentCount ?? 0,
+    class_url: post.classId ? urls.studyClass(post.classId) : null,
   };
 }
 
@@ -51,5 +56,33 @@ export function commentJson(comment: Comment, reader: User): CommentJsonT {
     timestamp: httpDate(comment.timestamp),
     author_url: urls.user(comment.authorId),
     disabled,
+  };
+}
+
+/** `klass.memberCount` must be set; the join code only for those who manage the class. */
+export function classJson(klass: StudyClass, manager: boolean): ClassJsonT {
+  return {
+    url: urls.studyClass(klass.id),
+    name: klass.name,
+    slug: klass.slug,
+    description: klass.description ?? '',
+    description_html: klass.descriptionHtml ?? '',
+    visibility: klass.visibility,
+    teacher_url: urls.user(klass.teacherId),
+    students_url: urls.classStudents(klass.id),
+    posts_url: urls.classPosts(klass.id),
+    member_count: klass.memberCount ?? 0,
+    created_at: httpDate(klass.createdAt),
+    ...(manager && klass.isPrivate && klass.joinCode ? { join_code: klass.joinCode } : {}),
+  };
+}
+
+/** A registration, with `student` loaded. */
+export function studentJson(registration: Registration): StudentJsonT {
+  return {
+    user_url: urls.user(registration.studentId),
+    username: registration.student?.username ?? '',
+    role: registration.role,
+    registered: httpDate(registration.timestamp),
   };
 }

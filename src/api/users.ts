@@ -1,6 +1,8 @@
 import type { Request } from 'express';
 import { Post, User } from '../models';
 import { followedBy } from '../services/posts';
+import { and, visiblePosts } from '../services/visibility';
+import { currentUser } from './authentication';
 import { notFound } from './errors';
 import { postPage } from './pagination';
 import type { ApiRoute, RouteContext } from './routing';
@@ -29,7 +31,7 @@ export function userRoutes({ config }: RouteContext): ApiRoute[] {
       responses: { 200: { description: 'The user (no email, role or confirmation state)', schema: UserJson } },
       handler: async (req, res) => {
         const user = await loadUser(req);
-        res.json(userJson(user, await Post.count({ where: { authorId: user.id } })));
+        res.json(userJson(user, await Post.count({ where: and({ authorId: user.id }, await visiblePosts(currentUser(req))) })));
       },
     },
     {
@@ -41,7 +43,8 @@ export function userRoutes({ config }: RouteContext): ApiRoute[] {
       responses: { 200: { description: 'A page of posts', schema: PostPage } },
       handler: async (req, res) => {
         const user = await loadUser(req);
-        const page = await postPage(req, { where: { authorId: user.id }, direction: 'DESC', perPage, path: urls.userPosts(user.id) });
+        const where = and({ authorId: user.id }, await visiblePosts(currentUser(req)));
+        const page = await postPage(req, { where, direction: 'DESC', perPage, path: urls.userPosts(user.id) });
         res.json({ posts: page.items.map(postJson), prev: page.prev, next: page.next, count: page.count });
       },
     },
@@ -54,7 +57,8 @@ export function userRoutes({ config }: RouteContext): ApiRoute[] {
       responses: { 200: { description: 'A page of posts', schema: PostPage } },
       handler: async (req, res) => {
         const user = await loadUser(req);
-        const page = await postPage(req, { where: followedBy(user.id), direction: 'DESC', perPage, path: urls.timeline(user.id) });
+        const where = and(followedBy(user.id), await visiblePosts(currentUser(req)));
+        const page = await postPage(req, { where, direction: 'DESC', perPage, path: urls.timeline(user.id) });
         res.json({ posts: page.items.map(postJson), prev: page.prev, next: page.next, count: page.count });
       },
     },
