@@ -138,7 +138,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
   app.use(csrf.csrfSynchronisedProtection);
 
   // 11. The blueprints.
-  app.use('/auth', createAuthRouter({ config, passport, sessions, mailer: deps.mailer, tokens: deps.tokens, endSessionsOf: deps.endSessionsOf }));
+  app.use('/auth', createAuthRouter({ config, passport, sessions, mailer: deps.mailer, tokens: deps.tokens, endSessionsOf: deps.endSessionsOf, rateLimitStore: deps.rateLimitStore }));
   app.use('/', confirmedOnly, createMainRouter({ config }));
 
   // 12. Anything else is a 404, and every error is rendered once, here.

@@ -68,6 +68,9 @@ function failureLimits(config: Config, deps: Pick<AppDeps, 'rateLimitStore'>): R
     legacyHeaders: false,
     skipSuccessfulRequests: true,
     requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    // The token API needs no Redis: while it is away the counters are skipped
+    // (fail open) rather than every API request failing.
+    passOnStoreError: true,
     handler: (_req, res, next) => {
       res.set('Retry-After', String(Math.ceil(windowMs / 1000)));
       next(new HttpError(429, 'Too many failed authentication attempts; try again later'));

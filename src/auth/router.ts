@@ -20,6 +20,8 @@ export interface AuthDeps {
   tokens: Tokens;
   /** Ends a user's sessions in whichever store holds them (database or Redis). */
   endSessionsOf: AppDeps['endSessionsOf'];
+  /** Counters shared by every process (Redis), or undefined for this process's memory. */
+  rateLimitStore: AppDeps['rateLimitStore'];
 }
 
 // Flasky's auth blueprint, mounted at /auth:
@@ -42,7 +44,7 @@ export interface AuthDeps {
 //   POST /change_email            loginRequired         changeEmailRequest
 //   GET  /change_email/:token     loginRequired         changeEmail
 export function createAuthRouter(deps: AuthDeps): Router {
-  const { config, passport, sessions, mailer, tokens, endSessionsOf } = deps;
+  const { config, passport, sessions, mailer, tokens, endSessionsOf, rateLimitStore } = deps;
   const router = Router();
 
   const form = (res: Response, view: string, values: Record<string, unknown> = {}, errors: FieldErrors = {}, status = 200) =>
@@ -70,10 +72,11 @@ export function createAuthRouter(deps: AuthDeps): Router {
       form(res, 'auth/login.html', { ...req.body, next: req.query.next }, { _form: ['Too many login attempts. Please try again later.'] }, 429),
   };
   const loginLimits: RequestHandler[] = [
-    rateLimit({ ...limitOptions, limit: config.loginRateLimit.perClient }),
+    rateLimit({ ...limitOptions, limit: config.loginRateLimit.perClient, store: rateLimitStore('login-client') }),
     rateLimit({
       ...limitOptions,
       limit: config.loginRateLimit.perAccount,
+      store: rateLimitStore('login-account'),
       keyGenerator: (req: Request) => `account:${String(req.body?.email ?? '').trim().toLowerCase()}`,
     }),
   ];

@@ -27,7 +27,8 @@ const UNAVAILABLE_ERRORS = new Set([
 export function isUnavailable(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   const e = err as { name?: string; code?: string; parent?: { code?: string }; original?: { code?: string } };
-  if (e.name && UNAVAILABLE_ERRORS.has(e.name)) return true;
+  // node-redis errors keep the name 'Error': their class tells what happened.
+  if ((e.name && UNAVAILABLE_ERRORS.has(e.name)) || UNAVAILABLE_ERRORS.has(err.constructor?.name ?? '')) return true;
   const code = e.code ?? e.parent?.code ?? e.original?.code;
   // A database query that failed because its connection dropped mid-way, or SQLite stayed locked past the busy timeout.
   return ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'SQLITE_BUSY', '57P01', '57P03', '08006', '08001', '08003'].includes(code ?? '');
