@@ -6,6 +6,15 @@ import type { Config } from './config';
 
 export type Migration = MigrationFn<QueryInterface>;
 
+/**
+ * A table for addColumn / removeColumn / changeColumn: on PostgreSQL, Sequelize
+ * qualifies a bare name with "public", so name the configured schema explicitly.
+ */
+export function table(qi: QueryInterface, tableName: string): string | { tableName: string; schema: string } {
+  const schema = (qi.sequelize.options as { searchPath?: string }).searchPath;
+  return schema ? { tableName, schema } : tableName;
+}
+
 export interface SeedContext {
   sequelize: Sequelize;
   config: Config;
