@@ -5,9 +5,10 @@ import { Post } from './post';
 import { Role } from './role';
 import { RememberToken, Session } from './session';
 import { Registration, StudyClass } from './study-class';
+import { PostTag, Tag } from './tag';
 import { User, UserSettings } from './user';
 
-export { Comment, Follow, Post, Registration, RememberToken, Role, Session, StudyClass, User };
+export { Comment, Follow, Post, PostTag, Registration, RememberToken, Role, Session, StudyClass, Tag, User };
 export { AnonymousUser, gravatarHash } from './user';
 export type { CurrentUser } from './user';
 export { Permission } from './permission';
@@ -25,6 +26,8 @@ export function initModels(sequelize: Sequelize, settings: UserSettings): void {
   Registration.initModel(sequelize);
   Session.initModel(sequelize);
   RememberToken.initModel(sequelize);
+  Tag.initModel(sequelize);
+  PostTag.initModel(sequelize);
 
   Role.hasMany(User, { as: 'users', foreignKey: 'roleId' });
   User.belongsTo(Role, { as: 'role', foreignKey: 'roleId' });
@@ -49,6 +52,8 @@ export function initModels(sequelize: Sequelize, settings: UserSettings): void {
   StudyClass.hasMany(Registration, { as: 'registrations', foreignKey: 'classId' });
   Post.belongsTo(StudyClass, { as: 'studyClass', foreignKey: 'classId' });
   StudyClass.hasMany(Post, { as: 'posts', foreignKey: 'classId' });
+  Post.belongsToMany(Tag, { through: PostTag, as: 'tags', foreignKey: 'postId', otherKey: 'tagId' });
+  Tag.belongsToMany(Post, { through: PostTag, as: 'posts', foreignKey: 'tagId', otherKey: 'postId' });
 
   User.hasMany(RememberToken, { foreignKey: 'userId', onDelete: 'CASCADE' });
   User.hasMany(Session, { foreignKey: 'userId', onDelete: 'CASCADE' });

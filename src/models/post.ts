@@ -10,9 +10,15 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
   declare timestamp: CreationOptional<Date>;
   declare authorId: ForeignKey<number>;
   declare classId: CreationOptional<number | null>;
+  /** Optional; pages show deriveTitle(body) when it is null (services/notes.ts). */
+  declare title: CreationOptional<string | null>;
+  /** Last write, so each process's related-notes index can pick up the others' edits. */
+  declare updatedAt: CreationOptional<Date | null>;
 
   declare author?: NonAttribute<User>;
   declare studyClass?: NonAttribute<StudyClass | null>;
+  /** Filled in by withTags() / setTags() (services/notes.ts). */
+  declare tagNames?: NonAttribute<string[]>;
   /** Filled in by listings (one grouped count per page, not one query per post). */
   declare commentCount?: NonAttribute<number>;
 
@@ -24,6 +30,8 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
         bodyHtml: { type: DataTypes.TEXT, allowNull: true },
         timestamp: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
         classId: { type: DataTypes.INTEGER, allowNull: true },
+        title: { type: DataTypes.STRING(200), allowNull: true },
+        updatedAt: { type: DataTypes.DATE, allowNull: true },
       },
       {
         sequelize,
@@ -33,6 +41,7 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
           // Flasky's on_changed_body: the HTML is derived from the Markdown on every write.
           beforeSave: (post) => {
             if (post.changed('body')) post.bodyHtml = renderMarkdown(post.body, 'post');
+            post.updatedAt = new Date();
           },
         },
       },
