@@ -135,9 +135,10 @@ describe('renderMarkdown: allowed markup in posts', () => {
     expect(html).toContain('<td align="center">2</td>');
   });
 
+  // Fenced code now carries highlight.js classes (test/markdown-math.test.ts covers the highlighting).
   it('renders fenced code as escaped <pre><code>', () => {
     expect(renderMarkdown('```js\n<b>x</b> & y\n```', 'post')).toBe(
-      '<pre><code>&lt;b&gt;x&lt;/b&gt; &amp; y\n</code></pre>',
+      '<pre><code class="hljs language-js">&lt;b&gt;x&lt;/b&gt; &amp; y\n</code></pre>',
     );
   });
 
