@@ -78,6 +78,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
 
   // 3. Static files before sessions: assets never touch the session store.
   app.use('/static/bootstrap', express.static(path.join(config.rootDir, 'node_modules', 'bootstrap', 'dist'), { maxAge: '7d' }));
+  app.use('/static/highlight.js', express.static(path.join(config.rootDir, 'node_modules', 'highlight.js', 'styles'), { maxAge: '7d' }));
   app.use('/static', express.static(path.join(config.rootDir, 'views', 'static'), { maxAge: '1h' }));
 
   // 4. The JSON API: token or Basic auth on every request, no cookies, no
