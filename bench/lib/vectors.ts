@@ -2,7 +2,24 @@
 // low-dimensional subspace (what real embeddings of related texts look like: few directions of
 // variation per topic), plus isotropic noise in all dimensions. Cluster sizes are log-normal,
 // so some topics are much bigger than others. The same seed gives the same vectors everywhere.
-import { gaussian, splitmix32 } from '../../src/ml/lsh-hash';
+import { splitmix32 } from '../../src/ml/lsh-hash';
+
+/** Standard normal samples from a seeded uniform source (Box–Muller). */
+export function gaussian(next: () => number): () => number {
+  let spare = NaN;
+  return () => {
+    if (!Number.isNaN(spare)) {
+      const s = spare;
+      spare = NaN;
+      return s;
+    }
+    const u = (next() + 1) / 4294967297; // in (0, 1): log(0) never happens
+    const v = next() / 4294967296;
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+}
 
 export interface ClusteredOptions {
   dim?: number;
@@ -58,10 +75,11 @@ export class ClusteredGenerator {
     for (let c = 0; c < clusters; c++) this.cumulative[c] /= total;
   }
 
-  /** The next `count` vectors, row-major in one Float32Array (count × dim). */
-  take(count: number): Float32Array {
+  /** The next `count` vectors, row-major in one Float32Array (count × dim), shared with workers if asked. */
+  take(count: number, shared = false): Float32Array {
     const { dim, latentDims, noise } = this.options;
-    const out = new Float32Array(count * dim);
+    const bytes = count * dim * 4;
+    const out = new Float32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
     const z = new Float64Array(latentDims);
     const noiseScale = noise / Math.sqrt(dim);
     for (let n = 0; n < count; n++) {

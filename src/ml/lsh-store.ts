@@ -1,9 +1,8 @@
 // Where the index keeps its vectors, L2-normalised, so that a dot product is the cosine used to
-// re-rank candidates. Dense vectors live in one growable Float32Array arena; sparse ones as
-// their own (indices, values) pair. A query is "prepared" once (normalised; scattered into a
-// dense scratch array when sparse) so each candidate costs one pass over its own components.
-import type { SparseVector } from './features';
-import { DenseHyperplanes, SparseHyperplanes } from './lsh-hash';
+// re-rank candidates. Dense vectors live in one growable Float32Array arena (sparse ones: see
+// lsh-sparse.ts). A query is "prepared" once, so each candidate costs one pass over its own
+// components.
+import { RotationHyperplanes } from './lsh-hash';
 
 export interface VectorStore<V> {
   readonly kind: 'dense' | 'sparse';
@@ -19,6 +18,8 @@ export interface VectorStore<V> {
   projectQuery(out: Float64Array): void;
   /** Cosine of the prepared query with the stored slot. */
   score(slot: number): number;
+  /** acc[s] = cosine of the prepared query with every slot s < upTo (free slots score 0). */
+  scoreAll(acc: Float32Array, upTo: number): void;
   /** Forgets the prepared query (clears sparse scratch). */
   release(): void;
   grow(capacity: number): void;
@@ -31,12 +32,12 @@ export class DenseStore implements VectorStore<Float32Array> {
   readonly kind = 'dense';
   private arena: Float32Array;
   private readonly query: Float32Array;
-  private readonly planes: DenseHyperplanes;
+  private readonly planes: RotationHyperplanes;
 
   constructor(readonly dim: number, bits: number, seed: number, capacity: number) {
     this.arena = new Float32Array(capacity * dim);
     this.query = new Float32Array(dim);
-    this.planes = new DenseHyperplanes(dim, bits, seed);
+    this.planes = new RotationHyperplanes(dim, bits, seed);
   }
 
   validate(v: Float32Array): void {
@@ -83,6 +84,10 @@ export class DenseStore implements VectorStore<Float32Array> {
     return dotDense(this.query, 0, this.arena, slot * this.dim, this.dim);
   }
 
+  scoreAll(acc: Float32Array, upTo: number): void {
+    for (let s = 0; s < upTo; s++) acc[s] = dotDense(this.query, 0, this.arena, s * this.dim, this.dim);
+  }
+
   release(): void {}
 
   vectorBytes(): number {
@@ -113,102 +118,4 @@ export function dotDense(a: Float32Array, aOff: number, b: Float32Array, bOff: n
   }
   for (; i < n; i++) s0 += a[aOff + i] * b[bOff + i];
   return s0 + s1 + s2 + s3;
-}
-
-const EMPTY: SparseVector = { indices: new Uint32Array(0), values: new Float32Array(0) };
-
-export class SparseStore implements VectorStore<SparseVector> {
-  readonly kind = 'sparse';
-  private vectors: SparseVector[] = [];
-  private readonly scratch: Float32Array;
-  private query: SparseVector = EMPTY;
-  private readonly planes: SparseHyperplanes;
-
-  constructor(readonly dim: number, bits: number, seed: number) {
-    this.scratch = new Float32Array(dim);
-    this.planes = new SparseHyperplanes(bits, seed);
-  }
-
-  validate(v: SparseVector): void {
-    const { indices, values } = v ?? {};
-    if (!(indices instanceof Uint32Array) || !(values instanceof Float32Array) || indices.length !== values.length) {
-      throw new RangeError('expected a sparse vector { indices: Uint32Array, values: Float32Array }');
-    }
-    for (let k = 0; k < indices.length; k++) {
-      if (indices[k] >= this.dim || (k > 0 && indices[k] <= indices[k - 1])) {
-        throw new RangeError(`sparse indices must be strictly increasing and < ${this.dim}`);
-      }
-      if (!Number.isFinite(values[k])) throw new RangeError('vector has a non-finite value');
-    }
-  }
-
-  grow(): void {}
-
-  set(slot: number, v: SparseVector): number {
-    const norm = sparseNorm(v);
-    this.vectors[slot] = norm > 0 ? scaled(v, 1 / norm) : EMPTY;
-    return norm;
-  }
-
-  clear(slot: number): void {
-    this.vectors[slot] = EMPTY;
-  }
-
-  projectSlot(slot: number, out: Float64Array): void {
-    this.planes.project(this.vectors[slot], out);
-  }
-
-  prepare(q: SparseVector): number {
-    this.release();
-    const norm = sparseNorm(q);
-    if (norm === 0) return 0;
-    this.query = scaled(q, 1 / norm);
-    const { indices, values } = this.query;
-    for (let k = 0; k < indices.length; k++) this.scratch[indices[k]] = values[k];
-    return norm;
-  }
-
-  projectQuery(out: Float64Array): void {
-    this.planes.project(this.query, out);
-  }
-
-  score(slot: number): number {
-    const { indices, values } = this.vectors[slot];
-    const q = this.scratch;
-    let s = 0;
-    for (let k = 0; k < indices.length; k++) s += values[k] * q[indices[k]];
-    return s;
-  }
-
-  release(): void {
-    const { indices } = this.query;
-    for (let k = 0; k < indices.length; k++) this.scratch[indices[k]] = 0;
-    this.query = EMPTY;
-  }
-
-  vectorBytes(slot: number): number {
-    return this.vectors[slot].indices.length * 8 + 96;
-  }
-
-  storageBytes(): number {
-    let bytes = this.scratch.byteLength + this.vectors.length * 8;
-    for (let s = 0; s < this.vectors.length; s++) bytes += this.vectorBytes(s);
-    return bytes;
-  }
-
-  get(slot: number): SparseVector {
-    return this.vectors[slot];
-  }
-}
-
-function sparseNorm(v: SparseVector): number {
-  let s = 0;
-  for (let k = 0; k < v.values.length; k++) s += v.values[k] * v.values[k];
-  return Math.sqrt(s);
-}
-
-function scaled(v: SparseVector, by: number): SparseVector {
-  const values = new Float32Array(v.values.length);
-  for (let k = 0; k < values.length; k++) values[k] = v.values[k] * by;
-  return { indices: v.indices.slice(), values };
 }

@@ -1,6 +1,7 @@
 // Hash tables on bands of the LSH code: table t keys each item by bits [t*b, t*b+b) of its code.
 // Near vectors share most bits, so they land in the same bucket of at least one table, or in a
 // bucket a few flips away, which query-directed multi-probe visits (Lv et al., VLDB 2007).
+import { ListArena, NO_ITEM } from './lsh-arena';
 
 /** Bits [start, start+len) of a packed code, len ≤ 24. */
 export function bandKey(code: Uint32Array, off: number, start: number, len: number): number {
@@ -13,8 +14,7 @@ export function bandKey(code: Uint32Array, off: number, start: number, len: numb
 
 export class BandTables {
   readonly buckets: number;
-  private readonly lists: (Uint32Array | undefined)[];
-  private readonly sizes: Uint32Array;
+  readonly lists: ListArena;
   private pos: Uint32Array; // pos[slot * tables + t] = index of slot in its bucket of table t
 
   constructor(
@@ -24,8 +24,8 @@ export class BandTables {
   ) {
     if (!(bandBits >= 1 && bandBits <= 24)) throw new RangeError('bandBits must be in [1, 24]');
     this.buckets = 1 << bandBits;
-    this.lists = new Array<Uint32Array | undefined>(tables * this.buckets);
-    this.sizes = new Uint32Array(tables * this.buckets);
+    // Power-of-two blocks are on average ~3/4 full, hence the room for 1.5 entries per item.
+    this.lists = new ListArena(tables * this.buckets, false, Math.ceil(capacity * tables * 1.5));
     this.pos = new Uint32Array(capacity * tables);
   }
 
@@ -37,47 +37,23 @@ export class BandTables {
 
   insert(slot: number, code: Uint32Array, off: number): void {
     for (let t = 0; t < this.tables; t++) {
-      const b = t * this.buckets + bandKey(code, off, t * this.bandBits, this.bandBits);
-      let list = this.lists[b];
-      const n = this.sizes[b];
-      if (list === undefined || n === list.length) {
-        const grown = new Uint32Array(list === undefined ? 2 : list.length * 2);
-        if (list !== undefined) grown.set(list);
-        this.lists[b] = list = grown;
-      }
-      list[n] = slot;
-      this.sizes[b] = n + 1;
-      this.pos[slot * this.tables + t] = n;
+      const list = t * this.buckets + bandKey(code, off, t * this.bandBits, this.bandBits);
+      this.pos[slot * this.tables + t] = this.lists.push(list, slot);
     }
   }
 
   /** Removes slot, whose code must be the one it was inserted with; O(tables) (swap with the last). */
   remove(slot: number, code: Uint32Array, off: number): void {
     for (let t = 0; t < this.tables; t++) {
-      const b = t * this.buckets + bandKey(code, off, t * this.bandBits, this.bandBits);
-      const list = this.lists[b]!;
-      const last = this.sizes[b] - 1;
+      const list = t * this.buckets + bandKey(code, off, t * this.bandBits, this.bandBits);
       const p = this.pos[slot * this.tables + t];
-      const moved = list[last];
-      list[p] = moved;
-      this.pos[moved * this.tables + t] = p;
-      this.sizes[b] = last;
-      if (last === 0) this.lists[b] = undefined;
+      const moved = this.lists.removeAt(list, p);
+      if (moved !== NO_ITEM) this.pos[moved * this.tables + t] = p;
     }
   }
 
-  bucket(t: number, key: number): Uint32Array | undefined {
-    return this.lists[t * this.buckets + key];
-  }
-
-  bucketSize(t: number, key: number): number {
-    return this.sizes[t * this.buckets + key];
-  }
-
   memoryBytes(): number {
-    let bytes = this.sizes.byteLength + this.pos.byteLength + this.lists.length * 8;
-    for (const list of this.lists) if (list !== undefined) bytes += list.byteLength + 64;
-    return bytes;
+    return this.lists.memoryBytes() + this.pos.byteLength;
   }
 }
 

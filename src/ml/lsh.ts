@@ -7,7 +7,8 @@
 // Items are keyed by caller ids (numbers); slots are internal and reused after removal.
 import type { SparseVector } from './features';
 import { hamming, packSigns } from './lsh-hash';
-import { DenseStore, SparseStore, type VectorStore } from './lsh-store';
+import { SparseStore } from './lsh-sparse';
+import { DenseStore, type VectorStore } from './lsh-store';
 import { BandTables, ProbeSequencer, bandKey } from './lsh-tables';
 
 export type Strategy = 'auto' | 'exact' | 'scan' | 'tables';
@@ -75,6 +76,7 @@ export class LshIndex<V> {
   private dist = new Uint16Array(1024);
   private ordered = new Uint32Array(1024);
   private readonly histogram: Uint32Array;
+  private acc = new Float32Array(0);
 
   constructor(private readonly store: VectorStore<V>, options: LshOptions) {
     this.options = { ...DEFAULTS, ...options };
@@ -159,27 +161,26 @@ export class LshIndex<V> {
    * Filtered ids are never returned; if the LSH candidates hold fewer than k visible items, it
    * falls back to scanning every code, so k items come back whenever k visible ones exist.
    */
-  query(v: V, k: number, filter?: Filter): Neighbor[] {
+  query(v: V, k: number, filter?: Filter, strategy: Strategy = 'auto'): Neighbor[] {
     this.store.validate(v);
     const kk = Math.min(Math.floor(k), this.size);
     if (!(kk >= 1)) return [];
     try {
       if (this.store.prepare(v) === 0) return [];
-      return this.answer(kk, filter);
+      return this.answer(kk, strategy === 'auto' ? this.strategy() : strategy, filter);
     } finally {
       this.store.release();
     }
   }
 
   /** Neighbours of a stored item, itself excluded. */
-  related(id: number, k: number, filter?: Filter): Neighbor[] {
+  related(id: number, k: number, filter?: Filter, strategy: Strategy = 'auto'): Neighbor[] {
     const v = this.vector(id);
     if (v === undefined) return [];
-    return this.query(v, k, filter ? (other) => other !== id && filter(other) : (other) => other !== id);
+    return this.query(v, k, filter ? (other) => other !== id && filter(other) : (other) => other !== id, strategy);
   }
 
-  private answer(k: number, filter?: Filter): Neighbor[] {
-    const strategy = this.strategy();
+  private answer(k: number, strategy: Exclude<Strategy, 'auto'>, filter?: Filter): Neighbor[] {
     const top = new TopK(k);
     if (strategy === 'exact') {
       this.exact(top, filter);
@@ -197,9 +198,12 @@ export class LshIndex<V> {
   }
 
   private exact(top: TopK, filter?: Filter): void {
+    if (this.acc.length < this.highWater) this.acc = new Float32Array(this.capacity);
+    const acc = this.acc;
+    this.store.scoreAll(acc, this.highWater);
     for (let s = 0; s < this.highWater; s++) {
-      if (this.live[s] !== 1 || (filter && !filter(this.ids[s]))) continue;
-      top.offer(s, this.store.score(s), this.ids[s]);
+      if (this.live[s] !== 1 || !top.wants(acc[s], this.ids[s]) || (filter && !filter(this.ids[s]))) continue;
+      top.offer(s, acc[s], this.ids[s]);
     }
   }
 
@@ -207,18 +211,21 @@ export class LshIndex<V> {
   private probeTables(): number {
     const o = this.options;
     const epoch = this.nextEpoch();
+    const lists = this.tables.lists;
     let n = 0;
     for (let t = 0; t < o.tables; t++) {
       const start = t * o.bandBits;
       const home = bandKey(this.qcode, 0, start, o.bandBits);
       const probes = this.prober.sequence(home, this.proj, start, o.probes, this.keys);
       for (let p = 0; p < probes; p++) {
-        const size = this.tables.bucketSize(t, this.keys[p]);
+        const list = t * this.tables.buckets + this.keys[p];
+        const size = lists.size(list);
         if (size === 0) continue;
-        const list = this.tables.bucket(t, this.keys[p])!;
         if (n + size > this.cand.length) this.growCandidates(n + size);
-        for (let i = 0; i < size; i++) {
-          const s = list[i];
+        const items = lists.items;
+        const off = lists.offset(list);
+        for (let i = off; i < off + size; i++) {
+          const s = items[i];
           if (this.stamp[s] === epoch) continue;
           this.stamp[s] = epoch;
           this.cand[n++] = s;
@@ -333,12 +340,17 @@ class TopK {
     this.count = 0;
   }
 
+  /** Whether (score, id) would enter the top k. */
+  wants(score: number, id: number): boolean {
+    if (this.count < this.k) return true;
+    const w = this.scores[this.k - 1];
+    return score > w || (score === w && id < this.idv[this.k - 1]);
+  }
+
   offer(slot: number, score: number, id: number): void {
     const { k, scores, slots, idv } = this;
-    if (this.count === k) {
-      const w = scores[k - 1];
-      if (score < w || (score === w && id >= idv[k - 1])) return;
-    } else this.count++;
+    if (!this.wants(score, id)) return;
+    if (this.count < k) this.count++;
     let i = this.count - 1;
     while (i > 0 && (scores[i - 1] < score || (scores[i - 1] === score && idv[i - 1] > id))) {
       scores[i] = scores[i - 1];
