@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const COMPILED = path.join(ROOT, 'dist/src/server.js');
@@ -45,13 +46,16 @@ function newestMtime(dir: string): number {
 }
 
 // The compiled server when `npm run build` is up to date (what `npm start` and
-// CI run); otherwise the sources through tsx, so a stale dist/ is never tested.
-function serverCommand(): { args: string[]; what: string } {
+// CI run); otherwise the sources through tsx's loader in the same process (its
+// CLI wrapper would turn a slow SIGTERM into a SIGKILL), so a stale dist/ is
+// never tested.
+export function serverCommand(): { args: string[]; what: string } {
   const sources = Math.max(...['src', 'migrations', 'seeders'].map((d) => newestMtime(path.join(ROOT, d))));
   if (fs.existsSync(COMPILED) && fs.statSync(COMPILED).mtimeMs >= sources) {
     return { args: [COMPILED], what: 'dist/src/server.js' };
   }
-  return { args: [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'src/server.ts')], what: 'tsx src/server.ts' };
+  const loader = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+  return { args: ['--import', loader, path.join(ROOT, 'src/server.ts')], what: 'tsx src/server.ts' };
 }
 
 /**

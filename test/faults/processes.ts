@@ -2,8 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { freePort, ROOT } from '../browser/server';
+import { freePort, serverCommand } from '../browser/server';
 
 // The real server as a child process on a database that outlives it, and a
 // small cookie-keeping client that speaks to it like a browser would.
@@ -21,10 +20,7 @@ export async function spawnServer(dir: string, env: Record<string, string>): Pro
   const port = await freePort();
   const logFile = path.join(dir, `server-${port}.log`);
   const out = fs.openSync(logFile, 'a');
-  // tsx as a loader inside the server process: its CLI wrapper would turn a
-  // slow SIGTERM into a SIGKILL, which is exactly what these tests must not do.
-  const loader = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-  const child = spawn(process.execPath, ['--import', loader, path.join(ROOT, 'src/server.ts')], {
+  const child = spawn(process.execPath, serverCommand().args, {
     cwd: dir,
     stdio: ['ignore', out, out],
     env: {
@@ -50,7 +46,7 @@ export async function spawnServer(dir: string, env: Record<string, string>): Pro
   );
   const url = `http://127.0.0.1:${port}`;
   const log = () => fs.readFileSync(logFile, 'utf8');
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${log()}`);
     try {
