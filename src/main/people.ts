@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
 import { Op } from 'sequelize';
 import type { Config } from '../config';
-import { Comment, Follow, Post, Role, User } from '../models';
+import { Comment, Follow, Role, User } from '../models';
 import { pagePosts } from '../services/posts';
-import { and, visibleComments, visiblePosts } from '../services/visibility';
+import { and, visibleComments } from '../services/visibility';
 import { FieldErrors, parseForm } from '../web/forms';
 import { notFound } from '../web/http-error';
 import { Pagination, pageParam } from '../web/pagination';
@@ -24,10 +24,9 @@ export function peopleHandlers(config: Config) {
     const user = await userOr404(req.params.username);
     const me = req.user;
     const viewer = viewerOf(req);
-    const [posts, comments] = await Promise.all([visiblePosts(viewer), visibleComments(viewer)]);
-    const [pagination, postCount, commentCount, followers, following, isFollowing, followsYou, classes] = await Promise.all([
-      pagePosts(and({ authorId: user.id }, posts), pageParam(req.query.page), config.postsPerPage),
-      Post.count({ where: and({ authorId: user.id }, posts) }),
+    const comments = await visibleComments(viewer);
+    const [pagination, commentCount, followers, following, isFollowing, followsYou, classes] = await Promise.all([
+      pagePosts({ authorId: user.id, viewer }, pageParam(req.query.page), config.postsPerPage),
       Comment.count({ where: and({ authorId: user.id }, comments) }),
       Follow.count({ where: { followedId: user.id, followerId: { [Op.ne]: user.id } } }),
       Follow.count({ where: { followerId: user.id, followedId: { [Op.ne]: user.id } } }),
@@ -35,7 +34,8 @@ export function peopleHandlers(config: Config) {
       me ? user.isFollowing(me) : false,
       classesOf(user, viewer),
     ]);
-    res.render('user.html', { user, posts: pagination.items, pagination, postCount, commentCount, followers, following, isFollowing, followsYou, classes });
+    // The listing's total is the user's post count (the same filter).
+    res.render('user.html', { user, posts: pagination.items, pagination, postCount: pagination.total, commentCount, followers, following, isFollowing, followsYou, classes });
   }
 
   async function editProfile(req: Request, res: Response) {

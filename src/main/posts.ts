@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
 import { Comment, Permission, Post, User } from '../models';
-import { followedBy, pagePosts, withCommentCounts } from '../services/posts';
+import { findPostItem, pageComments, pagePosts } from '../services/posts';
 import { classesForNotes, classForNote } from '../services/classes';
-import { and, canSee, visiblePosts } from '../services/visibility';
+import { canSee } from '../services/visibility';
 import { parseForm } from '../web/forms';
 import { forbidden, notFound } from '../web/http-error';
 import { Pagination, pageParam, resolvePage } from '../web/pagination';
@@ -24,8 +24,7 @@ export function postHandlers(config: Config) {
 
   async function index(req: Request, res: Response, form: Record<string, unknown> = {}, errors = {}) {
     const showFollowed = Boolean(req.user && req.cookies?.show_followed);
-    const where = and(showFollowed ? followedBy(req.user!.id) : {}, await visiblePosts(viewerOf(req)));
-    const pagination = await pagePosts(where, pageParam(req.query.page), config.postsPerPage);
+    const pagination = await pagePosts({ followedBy: showFollowed ? req.user!.id : undefined, viewer: viewerOf(req) }, pageParam(req.query.page), config.postsPerPage);
     const noteClasses = req.user?.can(Permission.WRITE) ? await classesForNotes(req.user) : [];
     res.render('index.html', { posts: pagination.items, pagination, show_followed: showFollowed, form, errors, noteClasses });
   }
@@ -52,21 +51,14 @@ export function postHandlers(config: Config) {
   }
 
   async function postPage(req: Request, res: Response, form: Record<string, unknown> = {}, errors = {}) {
-    const post = await postOr404(req);
-    await withCommentCounts([post]);
+    const found = await findPostItem(parseId(req.params.id));
+    if (!found || !(await canSee(viewerOf(req), found))) throw notFound();
+    // The post page has never shown the class badge the listings show.
+    const post = { ...found, studyClass: null };
     const perPage = config.commentsPerPage;
-    const at = resolvePage(pageParam(req.query.page), perPage, post.commentCount ?? 0);
-    const comments = await Comment.findAll({
-      where: { postId: post.id },
-      include: [{ model: User, as: 'author' }],
-      order: [
-        ['timestamp', 'ASC'],
-        ['id', 'ASC'],
-      ],
-      limit: perPage,
-      offset: at.offset,
-    });
-    const pagination = new Pagination(comments, at.page, perPage, post.commentCount ?? 0);
+    const at = resolvePage(pageParam(req.query.page), perPage, post.commentCount);
+    const comments = await pageComments(post.id, at.offset, perPage);
+    const pagination = new Pagination(comments, at.page, perPage, post.commentCount);
     res.render('post.html', { posts: [post], post, comments, pagination, form, errors });
   }
 
@@ -75,8 +67,9 @@ export function postHandlers(config: Config) {
     if (!req.user!.can(Permission.COMMENT)) throw forbidden();
     const parsed = parseForm(commentForm, req.body);
     if (!parsed.ok) return postPage(req, res, req.body, parsed.errors);
-    await Comment.create({ body: parsed.data.body, postId: post.id, authorId: req.user!.id });
-    req.flash('Your comment has been published.');
+    // The moderation model may hold it for review (auto-hold): then it is created disabled.
+    const comment = await Comment.create({ body: parsed.data.body, postId: post.id, authorId: req.user!.id });
+    req.flash(comment.disabled ? "Your comment is waiting for a moderator's review." : 'Your comment has been published.');
     res.redirect(`/post/${post.id}?page=-1#comments`);
   }
 
