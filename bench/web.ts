@@ -50,6 +50,7 @@ function parseArgs(argv: string[]): Options {
 
 const CONNECTIONS = 50;
 const LOGINS_AT_ONCE = 20;
+const LOGIN_CONNECTIONS = 10;
 
 function cases(t: Targets, cookie: string, token: string): { name: string; load: Load; expect: number }[] {
   const bearer = { authorization: `Bearer ${token}` };
@@ -62,7 +63,8 @@ function cases(t: Targets, cookie: string, token: string): { name: string; load:
     { name: 'GET /?page=<deep>', load: { path: `/?page=${t.deepPage}` }, expect: 200 },
     { name: 'GET /api/v1/posts/?page=<deep>', load: { path: `/api/v1/posts/?page=${t.deepPage}`, headers: bearer }, expect: 200 },
     { name: 'GET /api/v1/posts/?cursor=<deep>', load: { path: `/api/v1/posts/?cursor=${t.deepCursor}`, headers: bearer }, expect: 200 },
-    { name: 'POST /auth/login (+ GET form)', load: loginSequence(t.email, FAKE_PASSWORD), expect: 0 },
+    // bcrypt at cost 12 takes a quarter of a second of CPU: 10 logins at a time already queue.
+    { name: 'POST /auth/login (+ GET form)', load: { ...loginSequence(t.email, FAKE_PASSWORD), connections: LOGIN_CONNECTIONS }, expect: 0 },
   ];
 }
 
@@ -113,8 +115,9 @@ async function benchSize(opts: Options, dir: string, posts: number, results: Web
       const row: CaseResult = { name: c.name, ...m };
       sizeResult.cases.push(row);
       printRow(row);
+      if (m.note) console.log(`    (${m.note})`);
     }
-    if (first && opts.contention) results.contention = await contention(opts, server, posts, targets);
+    if (first && opts.contention) results.contention = await contention(opts, server, posts, targets, sizeResult.cases[0].rps);
   } finally {
     await server.stop();
   }
@@ -129,18 +132,23 @@ async function benchSize(opts: Options, dir: string, posts: number, results: Web
   }
 }
 
-/** GET / alone, then GET / while 20 logins (bcrypt at the production cost) run at once. */
-async function contention(opts: Options, server: Served, posts: number, t: Targets): Promise<WebResults['contention']> {
-  const index: Load = { path: '/', connections: CONNECTIONS };
-  const alone = { name: 'GET / (anonymous), alone', ...(await measure(server, index, opts.seconds, opts.warmup)) };
+/**
+ * GET / at a steady rate (half what the server manages flat out, so latency is
+ * the server's and not a queue of our own making), alone and while 20 logins
+ * (bcrypt at the production cost) run at once.
+ */
+async function contention(opts: Options, server: Served, posts: number, t: Targets, saturatedRps: number): Promise<WebResults['contention']> {
+  const rate = Math.max(10, Math.round(saturatedRps / 2));
+  const index: Load = { path: '/', connections: CONNECTIONS, overallRate: rate };
+  const alone = { name: `GET / at ${rate} req/s, alone`, ...(await measure(server, index, opts.seconds, opts.warmup)) };
   printRow(alone);
   const [withLogins, logins] = await measureTogether(server, [index, { ...loginSequence(t.email, FAKE_PASSWORD), connections: LOGINS_AT_ONCE }], opts.seconds);
   const rows = [
-    { name: `GET / (anonymous), ${LOGINS_AT_ONCE} logins running`, ...withLogins },
+    { name: `GET / at ${rate} req/s, ${LOGINS_AT_ONCE} logins running`, ...withLogins },
     { name: `  the ${LOGINS_AT_ONCE} logins meanwhile (logins/s)`, ...logins },
   ];
   rows.forEach(printRow);
-  return { posts, alone, withLogins: rows[0], logins: rows[1], p99Ratio: Number((withLogins.p99 / alone.p99).toFixed(2)) };
+  return { posts, rate, alone, withLogins: rows[0], logins: rows[1], p99Ratio: Number((withLogins.p99 / alone.p99).toFixed(2)) };
 }
 
 /** GET / with one process and with two (node:cluster) on PostgreSQL + Redis. */

@@ -23,7 +23,7 @@ export interface WebResults {
   settings: { seconds: number; warmupSeconds: number; connections: number; database: string; profile: string };
   ceiling?: Measured;
   sizes: SizeResult[];
-  contention?: { posts: number; alone: CaseResult; withLogins: CaseResult; logins: CaseResult; p99Ratio: number };
+  contention?: { posts: number; rate: number; alone: CaseResult; withLogins: CaseResult; logins: CaseResult; p99Ratio: number };
   cluster?: { database: string; posts: number; runs: { workers: number; cases: CaseResult[] }[]; speedup: Record<string, number> };
   targets?: Target[];
 }
@@ -123,7 +123,9 @@ export function markdown(r: WebResults): string {
   for (const name of names) {
     const cells = r.sizes.map((s) => {
       const c = s.cases.find((x) => x.name === name);
-      return c ? `${fmt(c.rps)} · ${fmt(c.p50)}/${fmt(c.p99)} · **${fmt(c.cpuMs, 2)}** · ${fmt(c.ofCeiling, 2)}${c.errors ? ` · ${c.errors} errors` : ''}` : '–';
+      return c
+        ? `${fmt(c.rps)} · ${fmt(c.p50)}/${fmt(c.p99)} · **${fmt(c.cpuMs, 2)}** · ${fmt(c.ofCeiling, 2)}${c.errors ? ` · ${c.errors} errors` : ''}${c.note ? ' (saturated†)' : ''}`
+        : '–';
     });
     lines.push(mdRow([name.replace(/</g, '&lt;'), ...cells]));
   }
@@ -131,8 +133,8 @@ export function markdown(r: WebResults): string {
     const ct = r.contention;
     lines.push(
       '',
-      `Logins against reads (${ct.posts / 1000}k posts): GET / alone ${fmt(ct.alone.rps)} req/s, p99 ${fmt(ct.alone.p99)} ms; ` +
-        `with 20 logins running ${fmt(ct.withLogins.rps)} req/s, p99 ${fmt(ct.withLogins.p99)} ms (${fmt(ct.p99Ratio, 2)}×), ` +
+      `Logins against reads (${ct.posts / 1000}k posts, GET / offered at ${ct.rate} req/s): alone ${fmt(ct.alone.rps)} req/s served, p99 ${fmt(ct.alone.p99)} ms; ` +
+        `with 20 logins running ${fmt(ct.withLogins.rps)} req/s served, p99 ${fmt(ct.withLogins.p99)} ms (${fmt(ct.p99Ratio, 2)}×), ` +
         `while the logins did ${fmt(ct.logins.rps)} logins/s (p99 ${fmt(ct.logins.p99)} ms).`,
     );
   }
