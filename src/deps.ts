@@ -9,6 +9,7 @@ import { createSequelize } from './db';
 import { initModels } from './models';
 import { createMailer, Mailer } from './services/mailer';
 import { createRedis, Redis } from './services/redis';
+import { RelatedNotes } from './services/related';
 import { databaseSessions, redisSessions, SessionStores } from './services/session-store';
 import { createTokens, Tokens } from './services/tokens';
 import { createViews } from './web/views';
@@ -22,6 +23,8 @@ export interface AppDeps {
   /** Present when REDIS_URL is set: sessions and rate-limit counters live there. */
   redis?: Redis;
   sessionStore: session.Store;
+  /** This process's related-notes and search index (built on first use, kept current). */
+  related: RelatedNotes;
   /** Ends a user's sessions (password change), whatever the store. */
   endSessionsOf(userId: number, exceptSid?: string): Promise<void>;
   /** A shared rate-limit counter store (Redis), or undefined for per-process memory. */
@@ -43,6 +46,7 @@ export function createDeps(config: Config, overrides: { log?: Logger; mailer?: M
   const mailer = overrides.mailer ?? createMailer(config, createViews(config), log);
   const tokens = overrides.tokens ?? createTokens(config.secretKey);
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
+  const related = new RelatedNotes({ log });
   const sessions: SessionStores = redis ? redisSessions(redis, config) : databaseSessions(sequelize, config);
   // Test files share one Redis: each app counts its own requests.
   const rateLimitPrefix = config.profile === 'testing' ? `mlnotes:rl:${crypto.randomBytes(4).toString('hex')}:` : 'mlnotes:rl:';
@@ -54,6 +58,7 @@ export function createDeps(config: Config, overrides: { log?: Logger; mailer?: M
     tokens,
     redis,
     sessionStore: sessions.store,
+    related,
     endSessionsOf: (userId, exceptSid) => sessions.endAllFor(userId, exceptSid),
     rateLimitStore: (prefix) =>
       redis ? new RedisRateLimitStore({ prefix: `${rateLimitPrefix}${prefix}:`, sendCommand: (...args: string[]) => redis.sendCommand(args) }) : undefined,
@@ -61,6 +66,7 @@ export function createDeps(config: Config, overrides: { log?: Logger; mailer?: M
       if (redis && !redis.isOpen) await redis.connect();
     },
     async close() {
+      related.close();
       sessions.close();
       mailer.close();
       if (redis?.isOpen) await redis.close();

@@ -8,6 +8,8 @@ import { apiErrorHandler, apiNotFound } from './errors';
 import { buildDocument, OpenApiDoc, OpenApiDocument } from './openapi';
 import { postRoutes } from './posts';
 import { ApiRoute, cors, mountRoutes, RouteContext } from './routing';
+import { searchRoutes } from './search';
+import { tagRoutes } from './tags';
 import { tokenRoutes } from './tokens';
 import { userRoutes } from './users';
 
@@ -21,7 +23,8 @@ export interface ApiDeps {
 //   CORS (off unless CORS_ORIGINS) → route table (tokens, posts, users, comments,
 //   openapi.json; each: OPTIONS 204, auth → permission → JSON body → handler, else 405)
 //   → 404 JSON for unknown URLs (no auth) → the API's JSON error handler.
-// The route table is listed at the top of tokens.ts, posts.ts, users.ts, comments.ts and classes.ts.
+// The route table is listed at the top of tokens.ts, posts.ts, users.ts, comments.ts, classes.ts,
+// tags.ts and search.ts.
 //   GET /openapi.json   no auth   the OpenAPI 3.1 document built from the same table
 export function createApiRouter({ config, deps }: ApiDeps): Router {
   const router = Router();
@@ -32,6 +35,8 @@ export function createApiRouter({ config, deps }: ApiDeps): Router {
     ...userRoutes(context),
     ...commentRoutes(context),
     ...classRoutes(context),
+    ...tagRoutes(context),
+    ...searchRoutes(context, deps.related),
     {
       method: 'get',
       path: '/openapi.json',

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { Op, WhereOptions } from 'sequelize';
 import { Comment, Post } from '../models';
+import { withTags } from '../services/notes';
 import { withCommentCounts } from '../services/posts';
 import { badRequest } from './errors';
 import { ListQuery } from './schemas';
@@ -90,9 +91,10 @@ function keyset(direction: 'ASC' | 'DESC', after: { timestamp: Date; id: number 
   };
 }
 
-/** A page of posts with their comment counts (one grouped COUNT for the page). */
+/** A page of posts with their comment counts and tags (one grouped query each for the page). */
 export async function postPage(req: Request, spec: ListSpec): Promise<ListPage<Post>> {
   const page = await listPage(Post, req, spec);
   await withCommentCounts(page.items);
+  await withTags(page.items);
   return page;
 }

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { Transaction } from 'sequelize';
 import { Comment, Permission, Post, User } from '../models';
 import { classForNote } from '../services/classes';
+import { createNote, normaliseTags, updateNote, withTags } from '../services/notes';
 import { canSee, visiblePosts } from '../services/visibility';
 import { currentUser } from './authentication';
 import { badRequest, forbidden, notFound } from './errors';
@@ -24,8 +25,10 @@ export async function loadPost(req: Request): Promise<Post> {
   return post;
 }
 
+/** Sets the comment count and the tags postJson needs. */
 async function withCommentCount(post: Post): Promise<Post> {
   post.commentCount = await Comment.count({ where: { postId: post.id } });
+  await withTags([post]);
   return post;
 }
 
@@ -55,10 +58,10 @@ export function postRoutes({ config }: RouteContext): ApiRoute[] {
       body: PostCreate,
       responses: { 201: { description: 'The new post', schema: PostJson, location: true } },
       handler: async (req, res) => {
-        const { body, class_id } = req.body as PostCreateBody;
+        const { body, class_id, title, tags } = req.body as PostCreateBody;
         const classId = await classForNote(currentUser(req), class_id);
         if (classId === 'invalid') throw badRequest('class_id is not a class you belong to');
-        const post = await Post.create({ body, authorId: currentUser(req).id, classId });
+        const post = await createNote(currentUser(req).id, { body, title, tags: tags && normaliseTags(tags), classId });
         post.commentCount = 0;
         sendCreated(config, req, res, postJson(post));
       },
@@ -85,15 +88,15 @@ export function postRoutes({ config }: RouteContext): ApiRoute[] {
       handler: async (req, res) => {
         const post = await loadPost(req);
         if (!mayChange(currentUser(req), post)) throw forbidden();
-        const { body, class_id } = req.body as PostUpdateBody;
+        const { body, class_id, title, tags } = req.body as PostUpdateBody;
+        let classId: number | null | undefined;
         if (class_id !== undefined) {
           const author = post.authorId === currentUser(req).id ? currentUser(req) : await User.findByPk(post.authorId);
-          const classId = author ? await classForNote(author, class_id) : 'invalid';
-          if (classId === 'invalid') throw badRequest("class_id is not a class the post's author belongs to");
-          post.classId = classId;
+          const chosen = author ? await classForNote(author, class_id) : 'invalid';
+          if (chosen === 'invalid') throw badRequest("class_id is not a class the post's author belongs to");
+          classId = chosen;
         }
-        if (body !== undefined) post.body = body;
-        await post.save();
+        await updateNote(post, { body, title, tags: tags && normaliseTags(tags), classId });
         res.json(postJson(await withCommentCount(post)));
       },
     },

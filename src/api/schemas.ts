@@ -1,5 +1,6 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { parseTags, TAGS_PER_NOTE, TITLE_MAX } from '../services/notes';
 
 // The API's shapes, once: request schemas validate what clients send, response
 // schemas describe what the serializers produce (the test suite checks every
@@ -32,9 +33,26 @@ const classId = z
   .nullable()
   .openapi({ description: 'File the note into a class its author teaches or belongs to (null: none)' });
 
-export const PostCreate = z.strictObject({ body: text('post', POST_MAX), class_id: classId.optional() }).openapi('PostCreate');
+const title = z
+  .string({ error: 'title must be a string or null' })
+  .max(TITLE_MAX, `title must be at most ${TITLE_MAX} characters`)
+  .refine((s) => !CONTROL.test(s), 'title must not contain control characters')
+  .nullable()
+  .openapi({ description: 'Empty or null: pages show one derived from the first heading or line' });
+const tags = z
+  .array(z.string({ error: 'tags must be an array of strings' }).max(200, 'a tag must be at most 50 characters'), { error: 'tags must be an array of strings' })
+  .max(TAGS_PER_NOTE, `a note can have at most ${TAGS_PER_NOTE} tags`)
+  .superRefine((names, ctx) => {
+    const parsed = parseTags(names);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+  })
+  .openapi({ description: "Tag names, normalised (NFKC, lower case, '#' dropped, spaces → '-'); replaces the note's tags", example: ['optimization', 'adam'] });
+
+export const PostCreate = z
+  .strictObject({ body: text('post', POST_MAX), class_id: classId.optional(), title: title.optional(), tags: tags.optional() })
+  .openapi('PostCreate');
 export const PostUpdate = z
-  .strictObject({ body: text('post', POST_MAX).optional(), class_id: classId.optional() })
+  .strictObject({ body: text('post', POST_MAX).optional(), class_id: classId.optional(), title: title.optional(), tags: tags.optional() })
   .openapi('PostUpdate', { description: '`{}` keeps the body, as upstream; an empty body is a 400' });
 export const CommentCreate = z.strictObject({ body: text('comment', COMMENT_MAX) }).openapi('CommentCreate');
 export const CommentModerate = z.strictObject({
@@ -94,6 +112,8 @@ export const PostJson = z.strictObject({
   comments_url: apiPath('/api/v1/posts/1/comments/'),
   comment_count: z.number().int().min(0),
   class_url: apiPath('/api/v1/classes/2').nullable().openapi({ description: 'The class the note is filed into (not in upstream Flasky)' }),
+  title: z.string().openapi({ description: 'The title given, else one derived from the first heading or line (not in upstream Flasky)' }),
+  tags: z.array(z.string()).openapi({ description: 'Tag names, alphabetical (not in upstream Flasky)' }),
 }).openapi('Post');
 
 export const UserJson = z.strictObject({
@@ -183,6 +203,43 @@ export const StudentJson = z.strictObject({
 export const ClassPage = page('classes', ClassJson).openapi('ClassPage');
 export const StudentPage = page('students', StudentJson).openapi('StudentPage');
 
+// --- tags, related notes and search (not in upstream Flasky) ---
+
+export const TagJson = z.strictObject({
+  name: z.string().openapi({ example: 'optimization' }),
+  posts_url: apiPath('/api/v1/tags/optimization/posts/'),
+  post_count: z.number().int().min(0).openapi({ description: 'Notes with this tag that the reader may see' }),
+}).openapi('Tag');
+
+export const TagPage = z
+  .strictObject({ tags: z.array(TagJson), prev: pageUrl, next: pageUrl, count: z.number().int().min(0).openapi({ description: 'Tags on notes the reader may see' }) })
+  .openapi('TagPage');
+
+const score = z.number().openapi({ description: 'Cosine similarity, 0–1' });
+export const RelatedPosts = z
+  .strictObject({ posts: z.array(PostJson.extend({ score })), count: z.number().int().min(0) })
+  .openapi('RelatedPosts');
+export const SearchPage = z
+  .strictObject({
+    posts: z.array(PostJson.extend({ score, snippet_html: z.string().openapi({ description: 'Escaped text with the query terms in <mark>' }) })),
+    prev: pageUrl,
+    next: pageUrl,
+    count: z.number().int().min(0).openapi({ description: 'Matching notes among the best 200' }),
+  })
+  .openapi('SearchPage');
+
+export const PageQuery = ListQuery.pick({ page: true });
+export const RelatedQuery = z.object({
+  k: z.string().optional().openapi({ type: 'integer', minimum: 1, maximum: 20, default: 5, description: 'How many notes (1–20)' }),
+});
+export const SearchQuery = z.object({
+  q: z.string().optional().openapi({ description: 'Words to look for, any language (at most 500 characters, no control characters)' }),
+  cursor: z
+    .string()
+    .optional()
+    .openapi({ description: 'From the `next` URL of the previous page (it carries the query); absent or empty starts at the top' }),
+});
+
 export const TokenJson = z.strictObject({
   token: z.string().openapi({ description: 'Send as Basic username with an empty password, or as a Bearer token' }),
   expiration: z.number().int().openapi({ example: 3600 }),
@@ -206,6 +263,10 @@ export const responseSchemas: Record<string, z.ZodType> = {
   StudentPage,
   Token: TokenJson,
   Error: ErrorJson,
+  Tag: TagJson,
+  TagPage,
+  RelatedPosts,
+  SearchPage,
 };
 
 export type PostCreateBody = z.infer<typeof PostCreate>;
@@ -219,4 +280,5 @@ export type RegistrationCreateBody = z.infer<typeof RegistrationCreate>;
 export type ClassJsonT = z.infer<typeof ClassJson>;
 export type StudentJsonT = z.infer<typeof StudentJson>;
 export type UserJsonT = z.infer<typeof UserJson>;
+export type TagJsonT = z.infer<typeof TagJson>;
 export type CommentJsonT = z.infer<typeof CommentJson>;

@@ -1,5 +1,6 @@
 import { Comment, Permission, Post, Registration, StudyClass, User } from '../models';
-import type { ClassJsonT, CommentJsonT, PostJsonT, StudentJsonT, UserJsonT } from './schemas';
+import { noteTitle } from '../services/notes';
+import type { ClassJsonT, CommentJsonT, PostJsonT, StudentJsonT, TagJsonT, UserJsonT } from './schemas';
 
 // Flasky's to_json methods. URLs are relative, timestamps HTTP dates in GMT.
 
@@ -14,11 +15,12 @@ export const urls = {
   classStudents: (id: number) => `/api/v1/classes/${id}/students/`,
   classPosts: (id: number) => `/api/v1/classes/${id}/posts/`,
   userClasses: (id: number) => `/api/v1/users/${id}/classes/`,
+  tagPosts: (name: string) => `/api/v1/tags/${encodeURIComponent(name)}/posts/`,
 };
 
 const httpDate = (date: Date) => new Date(date).toUTCString();
 
-/** `post.commentCount` must be set (one grouped count per page, see pagination.ts). */
+/** `post.commentCount` and `post.tagNames` must be set (one grouped query each per page, see pagination.ts). */
 export function postJson(post: Post): PostJsonT {
   return {
     url: urls.post(post.id),
@@ -29,7 +31,13 @@ export function postJson(post: Post): PostJsonT {
     comments_url: urls.postComments(post.id),
     comment_count: post.commentCount ?? 0,
     class_url: post.classId ? urls.studyClass(post.classId) : null,
+    title: noteTitle(post),
+    tags: post.tagNames ?? [],
   };
+}
+
+export function tagJson(name: string, postCount: number): TagJsonT {
+  return { name, posts_url: urls.tagPosts(name), post_count: postCount };
 }
 
 export function userJson(user: User, postCount: number): UserJsonT {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasControlCharacters, parseTags, TITLE_MAX } from '../services/notes';
 import { checkbox, email, text } from '../web/forms';
 
 // Flasky's main forms, with the same field names; lengths bounded so no input is unbounded.
@@ -43,4 +44,17 @@ export const classChoice = z.preprocess(
   z.coerce.number({ error: 'Not a valid choice.' }).int('Not a valid choice.').positive('Not a valid choice.').nullable(),
 );
 
-export const postForm = z.object({ body: text({ max: POST_MAX }), class_id: classChoice });
+/** A note's tags, comma-separated: normalised names, or the first problem as the field's error. */
+const tagsField = text({ max: 1_000, optional: true }).transform((value, ctx) => {
+  const parsed = parseTags(value);
+  if (parsed.ok) return parsed.tags;
+  ctx.addIssue({ code: 'custom', message: parsed.error });
+  return z.NEVER;
+});
+
+export const postForm = z.object({
+  body: text({ max: POST_MAX }),
+  class_id: classChoice,
+  title: text({ max: TITLE_MAX, optional: true }).refine((s) => !hasControlCharacters(s), 'Titles cannot contain control characters.'),
+  tags: tagsField,
+});

@@ -3,18 +3,21 @@ import type { Config } from '../config';
 import { Comment, Permission, Post, User } from '../models';
 import { findPostItem, pageComments, pagePosts } from '../services/posts';
 import { classesForNotes, classForNote } from '../services/classes';
+import { createNote, noteTitle, updateNote, withTags } from '../services/notes';
+import type { RelatedNotes } from '../services/related';
 import { canSee } from '../services/visibility';
 import { parseForm } from '../web/forms';
 import { forbidden, notFound } from '../web/http-error';
 import { Pagination, pageParam, resolvePage } from '../web/pagination';
 import { commentForm, postForm } from './forms';
 import { parseId, viewerOf } from './params';
+import { relatedCards } from './search';
 
 const SHOW_FOLLOWED_MAX_AGE = 30 * 86_400_000;
 
 // The index, the post page with its comments, and post editing.
 
-export function postHandlers(config: Config) {
+export function postHandlers(config: Config, relatedIndex: RelatedNotes) {
   /** The post, if it exists and the visitor may read it: a private class's note is a 404 to outsiders. */
   async function postOr404(req: Request): Promise<Post> {
     const post = await Post.findByPk(parseId(req.params.id), { include: [{ model: User, as: 'author' }] });
@@ -35,7 +38,8 @@ export function postHandlers(config: Config) {
     const parsed = parseForm(postForm, req.body);
     const classId = parsed.ok ? await classForNote(req.user, parsed.data.class_id) : null;
     if (!parsed.ok || classId === 'invalid') return index(req, res, req.body, parsed.ok ? { class_id: ['Not a valid choice.'] } : parsed.errors);
-    await Post.create({ body: parsed.data.body, authorId: req.user.id, classId });
+    const { body, title, tags } = parsed.data;
+    await createNote(req.user.id, { body, title, tags, classId });
     res.redirect('/');
   }
 
@@ -59,7 +63,8 @@ export function postHandlers(config: Config) {
     const at = resolvePage(pageParam(req.query.page), perPage, post.commentCount);
     const comments = await pageComments(post.id, at.offset, perPage);
     const pagination = new Pagination(comments, at.page, perPage, post.commentCount);
-    res.render('post.html', { posts: [post], post, comments, pagination, form, errors });
+    const related = await relatedCards(relatedIndex, post.id, viewerOf(req));
+    res.render('post.html', { posts: [post], post, page_title: post.title, related, comments, pagination, form, errors });
   }
 
   async function createComment(req: Request, res: Response) {
@@ -79,14 +84,16 @@ export function postHandlers(config: Config) {
     if (me.id !== post.authorId && !me.can(Permission.ADMIN)) throw forbidden();
     const author = post.authorId === me.id ? me : await User.findByPk(post.authorId);
     const noteClasses = author ? await classesForNotes(author) : [];
-    const render = (form: unknown, errors: object) => res.render('edit_post.html', { post, form, errors, noteClasses });
-    if (req.method === 'GET') return render({ body: post.body, class_id: post.classId }, {});
+    const render = (form: unknown, errors: object) => res.render('edit_post.html', { post, page_title: noteTitle(post), form, errors, noteClasses });
+    if (req.method === 'GET') {
+      const [{ tagNames }] = await withTags([post]);
+      return render({ body: post.body, class_id: post.classId, title: post.title ?? '', tags: (tagNames ?? []).join(', ') }, {});
+    }
     const parsed = parseForm(postForm, req.body);
     const classId = parsed.ok && author ? await classForNote(author, parsed.data.class_id) : null;
     if (!parsed.ok || classId === 'invalid') return render(req.body, parsed.ok ? { class_id: ['Not a valid choice.'] } : parsed.errors);
-    post.body = parsed.data.body;
-    post.classId = classId;
-    await post.save();
+    const { body, title, tags } = parsed.data;
+    await updateNote(post, { body, title, tags, classId });
     req.flash('The post has been updated.');
     res.redirect(`/post/${post.id}`);
   }

@@ -1,14 +1,18 @@
 import { Router } from 'express';
 import type { Config } from '../config';
 import { Permission } from '../models';
+import type { RelatedNotes } from '../services/related';
 import { freshLoginRequired, loginRequired, requireAdmin, requirePermission } from '../web/guards';
 import { classHandlers } from './classes';
 import { moderationHandlers } from './moderation';
 import { peopleHandlers } from './people';
 import { postHandlers } from './posts';
+import { searchHandlers } from './search';
+import { tagHandlers } from './tags';
 
 export interface MainDeps {
   config: Config;
+  related: RelatedNotes;
 }
 
 // Flasky's main blueprint, mounted at /. State changes are POSTs with a CSRF
@@ -27,6 +31,8 @@ export interface MainDeps {
 //   GET|POST /unfollow/:username    FOLLOW             unfollow
 //   GET  /followers/:username                          followers
 //   GET  /followed_by/:username                        followedBy
+//   GET  /tag/:name                                    tags.tagPage        (visible notes with the tag; redirects to the normalised name)
+//   GET  /search                                       search.search       (?q=&page=; a junk query is a form error)
 //   GET  /classes                                      classes.list
 //   GET|POST /classes/new           WRITE              classes.create
 //   POST /classes/join              loginRequired      classes.join        (by join code)
@@ -41,12 +47,14 @@ export interface MainDeps {
 //   GET  /moderate                  MODERATE/assistant moderate
 //   GET|POST /moderate/enable/:id   MODERATE/assistant enable
 //   GET|POST /moderate/disable/:id  MODERATE/assistant disable
-export function createMainRouter({ config }: MainDeps): Router {
+export function createMainRouter({ config, related }: MainDeps): Router {
   const router = Router();
-  const posts = postHandlers(config);
+  const posts = postHandlers(config, related);
   const people = peopleHandlers(config);
   const moderation = moderationHandlers(config);
   const classes = classHandlers(config);
+  const tags = tagHandlers(config);
+  const search = searchHandlers(config, related);
   const follow = requirePermission(Permission.FOLLOW);
 
   router.get('/', posts.index);
@@ -63,6 +71,8 @@ export function createMainRouter({ config }: MainDeps): Router {
   router.route('/unfollow/:username').all(follow).get(people.followAction('unfollow')).post(people.followAction('unfollow'));
   router.get('/followers/:username', people.followList('followers'));
   router.get('/followed_by/:username', people.followList('followed_by'));
+  router.get('/tag/:name', tags.tagPage);
+  router.get('/search', search.search);
   router.get('/classes', classes.list);
   router.route('/classes/new').all(requirePermission(Permission.WRITE)).get(classes.create).post(classes.create);
   router.post('/classes/join', loginRequired, classes.join);

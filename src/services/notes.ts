@@ -1,5 +1,6 @@
-import { QueryTypes, Transaction } from 'sequelize';
+import { literal, Op, QueryTypes, Transaction, WhereOptions } from 'sequelize';
 import { Post, PostTag, Tag } from '../models';
+import { hiddenClassIds, type Viewer } from './visibility';
 
 // What makes a post read like a note: its title (given, or derived from the Markdown),
 // its tags (normalised names, many-to-many through post_tags), and the change events
@@ -41,6 +42,12 @@ export function parseTags(input: string | readonly string[] | null | undefined):
   return { ok: true, tags };
 }
 
+/** Names already validated by parseTags (API schemas, forms), normalised. */
+export function normaliseTags(names: readonly string[]): string[] {
+  const parsed = parseTags(names);
+  return parsed.ok ? parsed.tags : [];
+}
+
 /** The post's tag names, replaced by `names` (already normalised); tags are created as needed. */
 export async function setTags(post: { id: number; tagNames?: string[] }, names: readonly string[], transaction?: Transaction): Promise<void> {
   const wanted = [...new Set(names)].slice(0, TAGS_PER_NOTE);
@@ -77,6 +84,36 @@ export async function withTags<P extends { id: number; tagNames?: string[] }>(po
   const tags = await tagsOf(posts.map((p) => p.id));
   for (const post of posts) post.tagNames = tags.get(post.id) ?? [];
   return posts;
+}
+
+/** The tag's id, if the name (normalised) is a tag. */
+export async function findTagId(name: string): Promise<number | null> {
+  const normal = normaliseTag(name);
+  const tag = normal ? await Tag.findOne({ where: { name: normal }, attributes: ['id'] }) : null;
+  return tag?.id ?? null;
+}
+
+/** Posts with this tag (null: none), for a where clause. */
+export function taggedWith(tagId: number | null): WhereOptions<Post> {
+  return { id: { [Op.in]: literal(`(SELECT post_id FROM post_tags WHERE tag_id = ${Number(tagId ?? 0)})`) } };
+}
+
+/**
+ * Tags with the number of notes the viewer may read, most used first. A tag found only
+ * on a private class's notes is not listed to outsiders: its name would leak.
+ */
+export async function visibleTagCounts(viewer: Viewer, offset: number, limit: number): Promise<{ tags: { name: string; count: number }[]; total: number }> {
+  const hidden = await hiddenClassIds(viewer);
+  const where = hidden.length ? 'WHERE p.class_id IS NULL OR p.class_id NOT IN (:hidden)' : '';
+  const from = `FROM post_tags pt JOIN posts p ON p.id = pt.post_id ${where}`;
+  const db = Post.sequelize!;
+  const [{ n }] = await db.query<{ n: number | string }>(`SELECT COUNT(DISTINCT pt.tag_id) AS n ${from}`, { type: QueryTypes.SELECT, replacements: { hidden } });
+  const rows = await db.query<{ name: string; n: number | string }>(
+    `SELECT t.name, COUNT(*) AS n FROM tags t JOIN (SELECT pt.tag_id ${from}) v ON v.tag_id = t.id
+     GROUP BY t.id, t.name ORDER BY COUNT(*) DESC, t.name LIMIT :limit OFFSET :offset`,
+    { type: QueryTypes.SELECT, replacements: { hidden, limit, offset } },
+  );
+  return { tags: rows.map((r) => ({ name: String(r.name), count: Number(r.n) })), total: Number(n) };
 }
 
 // --- titles and plain text ---
@@ -117,7 +154,7 @@ function clip(text: string, max: number): string {
 
 /** The first heading of a note's Markdown, else its first line of text; plain, at most 120 characters. */
 export function deriveTitle(body: string): string {
-  const lines = body.slice(0, 20_000).split(/\r\n|\r|\n/);
+  const lines = body.slice(0, 8_000).split(/\r\n|\r|\n/);
   let inFence = false;
   let firstLine = '';
   for (let i = 0; i < lines.length; i++) {

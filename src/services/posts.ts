@@ -1,6 +1,7 @@
 import { literal, Op, QueryTypes, WhereOptions } from 'sequelize';
 import { Post, User } from '../models';
 import { Pagination, resolvePage } from '../web/pagination';
+import { noteTitle, withTags } from './notes';
 import { hiddenClassIds, Viewer } from './visibility';
 
 // The post listings the pages show: newest first, with authors, classes and
@@ -22,6 +23,10 @@ export interface PostItem {
   timestamp: Date;
   authorId: number;
   classId: number | null;
+  /** The note's title, or one derived from its text (notes.ts); `titled`: one was given. */
+  title: string;
+  titled: boolean;
+  tagNames: string[];
   commentCount: number;
   author: { id: number; username: string; email: string; avatarHash: string | null; gravatar(size?: number): string };
   studyClass: { id: number; name: string; slug: string; visibility: string } | null;
@@ -33,6 +38,8 @@ export interface PostFilter {
   /** Only posts by the users this user follows. */
   followedBy?: number;
   classId?: number;
+  /** Only notes with this tag. */
+  tagId?: number;
   /** Leave out what this viewer may not read (visibility.ts decides which classes). */
   viewer?: Viewer;
 }
@@ -67,6 +74,10 @@ async function conditions(filter: PostFilter): Promise<Conditions> {
     where.push('p.class_id = :classId');
     replacements.classId = filter.classId;
   }
+  if (filter.tagId !== undefined) {
+    where.push('p.id IN (SELECT post_id FROM post_tags WHERE tag_id = :tagId)');
+    replacements.tagId = filter.tagId;
+  }
   const narrowed = where.length > 0;
   const hidden = filter.viewer ? await hiddenClassIds(filter.viewer) : [];
   if (hidden.length) {
@@ -95,7 +106,7 @@ async function countPosts(c: Conditions): Promise<number> {
 }
 
 /** The post (and author, class, comment count) columns of a listing row. */
-const ITEM_COLUMNS = `p.id, p.body, p.body_html, p.timestamp, p.author_id, p.class_id,
+const ITEM_COLUMNS = `p.id, p.title, p.body, p.body_html, p.timestamp, p.author_id, p.class_id,
   u.username, u.email, u.avatar_hash, k.name AS class_name, k.slug AS class_slug, k.visibility AS class_visibility,
   (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count`;
 const ITEM_JOINS = 'JOIN users u ON u.id = p.author_id LEFT JOIN classes k ON k.id = p.class_id';
@@ -105,9 +116,13 @@ const gravatar = User.prototype.gravatar;
 
 function toItem(r: Row): PostItem {
   const classId = r.class_id == null ? null : num(r.class_id);
+  const body = String(r.body);
   return {
     id: num(r.id),
-    body: String(r.body),
+    title: noteTitle({ id: num(r.id), title: (r.title as string | null) ?? null, body }),
+    titled: Boolean(r.title),
+    tagNames: [],
+    body,
     bodyHtml: r.body_html == null ? null : String(r.body_html),
     timestamp: new Date(r.timestamp as string | Date),
     authorId: num(r.author_id),
@@ -136,7 +151,7 @@ export async function pagePosts(filter: PostFilter, page: number, perPage: numbe
     { type: QueryTypes.SELECT, replacements: { ...c.replacements, limit: perPage, offset: Math.max(0, at.offset) } },
   );
   const total = known ?? (rows.length ? Number(rows[0].total) : await countPosts(c));
-  return new Pagination(rows.map(toItem), at.page, perPage, total);
+  return new Pagination(await withTags(rows.map(toItem)), at.page, perPage, total);
 }
 
 /** One post as the listings show it, or null. */
@@ -145,7 +160,7 @@ export async function findPostItem(id: number): Promise<PostItem | null> {
     type: QueryTypes.SELECT,
     replacements: { id },
   });
-  return rows.length ? toItem(rows[0]) : null;
+  return rows.length ? (await withTags([toItem(rows[0])]))[0] : null;
 }
 
 /** Sets `commentCount` on each post with one grouped query. */

@@ -1,0 +1,231 @@
+import type { Logger } from 'pino';
+import { Op, QueryTypes } from 'sequelize';
+import { NoteIndex, type NoteText } from '../ml/similarity-index';
+import { Post, User } from '../models';
+import { onNoteChange, tagsOf, withTags, type NoteChange } from './notes';
+import { hiddenClassIds, type Viewer } from './visibility';
+
+// Related notes and search, per process: an in-memory NoteIndex (hashed TF-IDF of title,
+// tags and text, LSH codes; src/ml/similarity-index.ts) over every note, with each note's
+// class so results can leave out private classes the reader is not in.
+//
+// Built from the database on first use, then kept current:
+// - this process's own writes arrive as change events (Post hooks and tag changes,
+//   after commit, services/notes.ts) and are read back from the database before the
+//   next query answers, so a writer always sees its own note;
+// - other processes' writes (cluster workers, the CLI, bulk inserts that skip hooks) are
+//   picked up by a resync every `resyncMs` (30 s): notes with a larger id or a newer
+//   updated_at than the last sync, and deletions when the note count differs.
+
+export interface RelatedOptions {
+  log?: Logger;
+  /** How often other processes' writes are picked up (ms); 0 disables the timer. */
+  resyncMs?: number;
+}
+
+export interface Hit {
+  post: Post;
+  score: number;
+}
+
+/** Search results are ranked among the best MAX_RESULTS; `count` never exceeds it. */
+export const MAX_RESULTS = 200;
+const BATCH = 2_000;
+// Overlap between resyncs, for clocks that disagree a little between machines.
+const CLOCK_MARGIN_MS = 60_000;
+
+type Row = { id: number; title: string | null; body: string; class_id: number | null };
+
+export class RelatedNotes {
+  private readonly index = new NoteIndex();
+  /** Class of each note filed into one (notes outside classes are absent). */
+  private readonly classOf = new Map<number, number>();
+  private built?: Promise<void>;
+  private ready = false;
+  private readonly pending = new Set<number>();
+  private dirty = false;
+  private work: Promise<void> = Promise.resolve();
+  private maxId = 0;
+  private lastSync = 0;
+  private timer?: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly options: RelatedOptions = {}) {
+    this.unsubscribe = onNoteChange((change) => this.changed(change));
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** The k notes most like this one that the viewer may read (never itself). */
+  async related(postId: number, viewer: Viewer, k: number): Promise<Hit[]> {
+    await this.current();
+    // A note another process wrote since the last resync: read it now.
+    if (!this.index.has(postId)) await this.apply([postId]);
+    const filter = await this.filterFor(viewer);
+    return this.load(this.index.related(postId, k, filter).filter((n) => n.score > 0), viewer);
+  }
+
+  /** Notes ranked by similarity to the query; `offset`/`limit` page through the best MAX_RESULTS. */
+  async search(query: string, viewer: Viewer, offset: number, limit: number): Promise<{ hits: Hit[]; count: number }> {
+    await this.current();
+    const filter = await this.filterFor(viewer);
+    const found = this.index.search(query, MAX_RESULTS, filter).filter((n) => n.score > 0);
+    return { hits: await this.load(found.slice(offset, offset + limit), viewer), count: found.length };
+  }
+
+  /** Picks up every note written elsewhere since the last sync (the timer calls this). */
+  async resync(): Promise<void> {
+    if (!this.ready) return;
+    this.dirty = true;
+    await this.current();
+  }
+
+  close(): void {
+    this.unsubscribe();
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private changed(change: NoteChange): void {
+    if (!this.built) return; // not built yet: the build will read everything
+    if (change.id === null) this.dirty = true;
+    else this.pending.add(change.id);
+  }
+
+  /** Built, with every write announced so far applied. */
+  private async current(): Promise<void> {
+    this.built ??= this.build().catch((err: unknown) => {
+      this.built = undefined;
+      throw err;
+    });
+    await this.built;
+    if (this.pending.size || this.dirty) await this.serially(() => this.flush());
+  }
+
+  private serially(task: () => Promise<void>): Promise<void> {
+    const run = this.work.then(task, task);
+    this.work = run.catch(() => {});
+    return run;
+  }
+
+  private async build(): Promise<void> {
+    const started = Date.now();
+    const notes: [number, NoteText][] = [];
+    for (let after = 0; ; ) {
+      const rows = await this.rows('p.id > :after ORDER BY p.id LIMIT :limit', { after, limit: BATCH });
+      if (rows.length === 0) break;
+      const tags = await tagsOf(rows.map((r) => r.id));
+      for (const row of rows) notes.push([row.id, this.remember(row, tags.get(row.id))]);
+      after = rows[rows.length - 1].id;
+    }
+    this.index.load(notes);
+    this.lastSync = started;
+    this.ready = true;
+    const every = this.options.resyncMs ?? 30_000;
+    if (every > 0) {
+      this.timer = setInterval(() => void this.resync().catch((err: unknown) => this.options.log?.warn({ err }, 'related notes: resync failed')), every);
+      this.timer.unref();
+    }
+    this.options.log?.info({ notes: notes.length, ms: Date.now() - started }, 'related notes: index built');
+  }
+
+  private async flush(): Promise<void> {
+    if (this.dirty) {
+      this.dirty = false;
+      const started = Date.now();
+      const since = new Date(this.lastSync - CLOCK_MARGIN_MS);
+      const changed = await Post.findAll({
+        attributes: ['id'],
+        where: { [Op.or]: [{ id: { [Op.gt]: this.maxId } }, { updatedAt: { [Op.gt]: since } }] },
+        raw: true,
+      });
+      for (const { id } of changed) this.pending.add(Number(id));
+      await this.apply([...this.pending]);
+      await this.dropDeleted();
+      this.lastSync = started;
+    }
+    if (this.pending.size) await this.apply([...this.pending]);
+  }
+
+  /** Reads these notes back from the database: present ones are (re)indexed, missing ones removed. */
+  private async apply(ids: number[]): Promise<void> {
+    for (const id of ids) this.pending.delete(id);
+    try {
+      for (let i = 0; i < ids.length; i += BATCH) {
+        const slice = ids.slice(i, i + BATCH);
+        const rows = await this.rows('p.id IN (:ids)', { ids: slice });
+        const tags = await tagsOf(rows.map((r) => r.id));
+        const found = new Set<number>();
+        for (const row of rows) {
+          found.add(row.id);
+          this.index.set(row.id, this.remember(row, tags.get(row.id)));
+        }
+        for (const id of slice) if (!found.has(id)) this.forget(id);
+      }
+    } catch (err) {
+      for (const id of ids) this.pending.add(id);
+      throw err;
+    }
+  }
+
+  /** Deletions this process did not see: only when the counts disagree, compare the ids. */
+  private async dropDeleted(): Promise<void> {
+    const [{ n }] = await Post.sequelize!.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM posts', { type: QueryTypes.SELECT });
+    if (Number(n) === this.index.size) return;
+    const live = new Set((await Post.findAll({ attributes: ['id'], raw: true })).map((r) => Number(r.id)));
+    const gone = [...this.indexedIds()].filter((id) => !live.has(id));
+    for (const id of gone) this.forget(id);
+    const missing = [...live].filter((id) => !this.index.has(id));
+    if (missing.length) await this.apply(missing);
+  }
+
+  private *indexedIds(): Iterable<number> {
+    // NoteIndex keeps no id list of its own we can walk; every indexed id is ≤ maxId.
+    for (let id = 1; id <= this.maxId; id++) if (this.index.has(id)) yield id;
+  }
+
+  private async rows(where: string, replacements: Record<string, unknown>): Promise<Row[]> {
+    const rows = await Post.sequelize!.query<Row>(`SELECT p.id, p.title, p.body, p.class_id FROM posts p WHERE ${where}`, {
+      type: QueryTypes.SELECT,
+      replacements,
+    });
+    return rows.map((r) => ({ id: Number(r.id), title: r.title, body: String(r.body), class_id: r.class_id == null ? null : Number(r.class_id) }));
+  }
+
+  private remember(row: Row, tags: string[] | undefined): NoteText {
+    if (row.class_id === null) this.classOf.delete(row.id);
+    else this.classOf.set(row.id, row.class_id);
+    this.maxId = Math.max(this.maxId, row.id);
+    return { title: row.title, tags: tags ?? [], text: row.body };
+  }
+
+  private forget(id: number): void {
+    this.index.delete(id);
+    this.classOf.delete(id);
+  }
+
+  private async filterFor(viewer: Viewer): Promise<((id: number) => boolean) | undefined> {
+    const hidden = new Set(await hiddenClassIds(viewer));
+    if (hidden.size === 0) return undefined;
+    return (id) => {
+      const klass = this.classOf.get(id);
+      return klass === undefined || !hidden.has(klass);
+    };
+  }
+
+  /** The posts behind the hits, in rank order, with authors and tags; checked against visibility once more. */
+  private async load(neighbors: { id: number; score: number }[], viewer: Viewer): Promise<Hit[]> {
+    if (neighbors.length === 0) return [];
+    const hidden = new Set(await hiddenClassIds(viewer));
+    const posts = await Post.findAll({
+      where: { id: neighbors.map((n) => n.id) },
+      include: [{ model: User, as: 'author' }],
+    });
+    await withTags(posts);
+    const byId = new Map(posts.map((p) => [p.id, p]));
+    return neighbors
+      .map((n) => ({ post: byId.get(n.id)!, score: n.score }))
+      .filter((hit) => hit.post && (hit.post.classId == null || !hidden.has(hit.post.classId)));
+  }
+}
