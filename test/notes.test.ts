@@ -1,10 +1,16 @@
-import { Post, Tag } from '../src/models';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { QueryTypes, Sequelize } from 'sequelize';
+import request from 'supertest';
+import { createMigrator } from '../src/migrate';
+import { Post, StudyClass, Tag } from '../src/models';
 import { createNote, deriveTitle, noteTitle, normaliseTag, parseTags, plainText, setTags, tagsOf, updateNote } from '../src/services/notes';
-import { createTestApp, makeUser, TestApp } from './helpers';
+import { createTestApp, csrfToken, logIn, makeUser, submitForm, TestApp } from './helpers';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ FLASKY_POSTS_PER_PAGE: '2' });
 });
 afterAll(() => t.close());
 
@@ -98,4 +104,123 @@ describe('notes with tags', () => {
     await post.destroy();
     expect((await tagsOf([post.id])).size).toBe(0);
   });
+});
+
+describe('on pages', () => {
+  const PASSWORD = 'correct horse';
+
+  test('a note written with a title and tags shows them, with chips linking to tag pages', async () => {
+    const author = await makeUser({ username: 'writer' });
+    const agent = request.agent(t.app);
+    await logIn(agent, author.email, PASSWORD);
+    let res = await submitForm(agent, '/', { body: 'Momentum keeps a running average.', title: 'Momentum', tags: '#Optimization, 优化' });
+    expect(res.status).toBe(302);
+    const post = (await Post.findOne({ where: { authorId: author.id } }))!;
+    expect(post.title).toBe('Momentum');
+    expect((await tagsOf([post.id])).get(post.id)).toEqual(['optimization', '优化']);
+
+    res = await agent.get(`/user/${author.username}`);
+    expect(res.text).toContain(`<a href="/post/${post.id}">Momentum</a>`);
+    expect(res.text).toContain('href="/tag/optimization">#optimization</a>');
+    expect(res.text).toContain(`href="/tag/${encodeURIComponent('优化')}">#优化</a>`);
+    res = await agent.get(`/post/${post.id}`);
+    expect(res.text).toContain('<title>mlnotes - Momentum</title>');
+  });
+
+  test('the edit page shows and changes title and tags; bad tags are a form error', async () => {
+    const author = await makeUser({ username: 'editor' });
+    const post = await createNote(author.id, { body: '# Derived heading\n\ntext', tags: ['one', 'two'] });
+    const agent = request.agent(t.app);
+    await logIn(agent, author.email, PASSWORD);
+    let res = await agent.get(`/edit/${post.id}`);
+    expect(res.text).toContain('<title>mlnotes - Edit Post: Derived heading</title>');
+    expect(res.text).toMatch(/name="tags" type="text"\s+value="one, two"/);
+    const token = csrfToken(res.text);
+
+    res = await agent.post(`/edit/${post.id}`).type('form').send({ csrf_token: token, body: 'new body', title: 'Given', tags: 'c++, fine' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('is not a valid tag');
+    expect((await tagsOf([post.id])).get(post.id)).toEqual(['one', 'two']);
+
+    res = await agent.post(`/edit/${post.id}`).type('form').send({ csrf_token: token, body: 'new body', title: 'Given', tags: 'Three' });
+    expect(res.status).toBe(302);
+    expect((await tagsOf([post.id])).get(post.id)).toEqual(['three']);
+    expect((await agent.get(`/post/${post.id}`)).text).toContain('<title>mlnotes - Given</title>');
+
+    res = await agent.post(`/edit/${post.id}`).type('form').send({ csrf_token: token, body: '# Back to derived', title: '', tags: '' });
+    expect((await Post.findByPk(post.id))!.title).toBeNull();
+    expect((await agent.get(`/post/${post.id}`)).text).toContain('<title>mlnotes - Back to derived</title>');
+
+    res = await agent.get('/');
+    const form = await agent.post('/').type('form').send({ csrf_token: csrfToken(res.text), body: 'x', title: 'x'.repeat(201) });
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('at most 200 characters');
+  });
+
+  test('tag pages: visible notes, newest first, paginated; Chinese names; names normalised', async () => {
+    const author = await makeUser();
+    const member = await makeUser();
+    const klass = await StudyClass.create({ name: 'Tag Secrets', slug: 'tag-secrets', visibility: 'private', teacherId: author.id });
+    await klass.register(member.id);
+    for (const body of ['first 强化学习', 'second 强化学习', 'third 强化学习']) await createNote(author.id, { body, tags: ['强化学习'] });
+    await createNote(author.id, { body: 'secret 强化学习', tags: ['强化学习'], classId: klass.id });
+    const url = `/tag/${encodeURIComponent('强化学习')}`;
+
+    let res = await request(t.app).get(url);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<title>mlnotes - #强化学习</title>');
+    expect(res.text).toContain('3 notes');
+    expect(res.text).toContain('third 强化学习');
+    expect(res.text).not.toContain('first 强化学习');
+    expect(res.text).toContain(`href="${url}?page=2"`);
+    expect((await request(t.app).get(`${url}?page=2`)).text).toContain('first 强化学习');
+    expect(res.text).not.toContain('secret');
+
+    const agent = request.agent(t.app);
+    await logIn(agent, member.email, PASSWORD);
+    res = await agent.get(url);
+    expect(res.text).toContain('4 notes');
+    expect(res.text).toContain('secret 强化学习');
+
+    res = await request(t.app).get('/tag/Deep%20Learning');
+    expect(res.status).toBe(301);
+    expect(res.headers.location).toBe('/tag/deep-learning');
+    expect((await request(t.app).get('/tag/no-such-tag')).text).toContain('No notes with this tag yet.');
+    expect((await request(t.app).get('/tag/a%2Fb')).status).toBe(404);
+    expect((await request(t.app).get(`/tag/${'x'.repeat(60)}`)).status).toBe(404);
+    expect((await request(t.app).get('/tag/%E0%A4%A')).status).toBeLessThan(500);
+  });
+
+  test('an old post (no title) is named by its first line', async () => {
+    const author = await makeUser();
+    const post = await Post.create({ body: 'Plain first line\nsecond line', authorId: author.id });
+    expect(post.title ?? null).toBeNull();
+    expect((await request(t.app).get(`/post/${post.id}`)).text).toContain('<title>mlnotes - Plain first line</title>');
+  });
+});
+
+test('the migration keeps existing posts (title null) and its undo keeps posts and comments', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlnotes-migrate-'));
+  const sequelize = new Sequelize({ dialect: 'sqlite', storage: path.join(dir, 'db.sqlite'), logging: false });
+  try {
+    await sequelize.query('PRAGMA foreign_keys=ON');
+    const migrator = createMigrator(sequelize);
+    const names = (await migrator.pending()).map((m) => m.name);
+    const mine = names.indexOf('0003-titles-and-tags');
+    await migrator.up({ to: names[mine - 1] });
+    await sequelize.query("INSERT INTO users (id, email, username, confirmed, member_since, last_seen, auth_epoch) VALUES (1, 'a@b.c', 'a', 1, '2020-01-01', '2020-01-01', 0)");
+    await sequelize.query("INSERT INTO posts (id, body, timestamp, author_id) VALUES (7, 'old *note*', '2020-01-01', 1)");
+    await sequelize.query("INSERT INTO comments (body, timestamp, author_id, post_id) VALUES ('a comment', '2020-01-01', 1, 7)");
+
+    await migrator.up({ to: '0003-titles-and-tags' });
+    const rows = await sequelize.query('SELECT id, body, title FROM posts', { type: QueryTypes.SELECT });
+    expect(rows).toEqual([{ id: 7, body: 'old *note*', title: null }]);
+
+    await migrator.down({ to: '0003-titles-and-tags' });
+    expect(await sequelize.query('SELECT id, body FROM posts', { type: QueryTypes.SELECT })).toEqual([{ id: 7, body: 'old *note*' }]);
+    expect(await sequelize.query('SELECT body FROM comments', { type: QueryTypes.SELECT })).toEqual([{ body: 'a comment' }]);
+  } finally {
+    await sequelize.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
