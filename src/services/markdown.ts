@@ -27,7 +27,7 @@ const LINK_REL = 'nofollow noopener';
 // foreign-content elements are where parser differentials (mutation XSS) live.
 // An unclosed one therefore swallows the rest of the document, which is the
 // safe failure mode. User-written <math> is dropped too: only MathML that
-// KaTeX produced from $…$ reaches the page (see Fragments below).
+// KaTeX produced from $…$ reaches the page (see Rendering below).
 const DROP_CONTENT_TAGS = [
   'script', 'style', 'textarea', 'option', 'select', 'xmp', 'noscript',
   'noembed', 'noframes', 'plaintext', 'title', 'template', 'iframe',
