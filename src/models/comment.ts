@@ -10,6 +10,8 @@ export class Comment extends Model<InferAttributes<Comment>, InferCreationAttrib
   declare timestamp: CreationOptional<Date>;
   /** NULL until a moderator decides, as upstream. */
   declare disabled: CreationOptional<boolean | null>;
+  /** The moderation model's probability that the comment is unwanted; null before any model. */
+  declare score: CreationOptional<number | null>;
   declare authorId: ForeignKey<number>;
   declare postId: ForeignKey<number>;
 
@@ -24,6 +26,7 @@ export class Comment extends Model<InferAttributes<Comment>, InferCreationAttrib
         bodyHtml: { type: DataTypes.TEXT, allowNull: true },
         timestamp: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
         disabled: { type: DataTypes.BOOLEAN, allowNull: true },
+        score: { type: DataTypes.REAL, allowNull: true },
       },
       {
         sequelize,

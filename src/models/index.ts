@@ -1,6 +1,7 @@
 import type { Sequelize } from 'sequelize';
 import { Comment } from './comment';
 import { Follow } from './follow';
+import { CommentLabel, ModerationJob, ModerationModelRecord } from './moderation';
 import { Post } from './post';
 import { Role } from './role';
 import { RememberToken, Session } from './session';
@@ -12,6 +13,7 @@ export { Comment, Follow, Post, PostTag, Registration, RememberToken, Role, Sess
 export { AnonymousUser, gravatarHash } from './user';
 export type { CurrentUser } from './user';
 export { Permission } from './permission';
+export { CommentLabel, ModerationJob, ModerationModelRecord } from './moderation';
 export { slugify } from './study-class';
 export type { ClassRole, Visibility } from './study-class';
 
@@ -26,6 +28,9 @@ export function initModels(sequelize: Sequelize, settings: UserSettings): void {
   Registration.initModel(sequelize);
   Session.initModel(sequelize);
   RememberToken.initModel(sequelize);
+  CommentLabel.initModel(sequelize);
+  ModerationModelRecord.initModel(sequelize);
+  ModerationJob.initModel(sequelize);
   Tag.initModel(sequelize);
   PostTag.initModel(sequelize);
 
@@ -54,6 +59,11 @@ export function initModels(sequelize: Sequelize, settings: UserSettings): void {
   StudyClass.hasMany(Post, { as: 'posts', foreignKey: 'classId' });
   Post.belongsToMany(Tag, { through: PostTag, as: 'tags', foreignKey: 'postId', otherKey: 'tagId' });
   Tag.belongsToMany(Post, { through: PostTag, as: 'posts', foreignKey: 'tagId', otherKey: 'postId' });
+
+  Comment.hasMany(CommentLabel, { as: 'labels', foreignKey: 'commentId', onDelete: 'CASCADE' });
+  CommentLabel.belongsTo(Comment, { as: 'comment', foreignKey: 'commentId' });
+  CommentLabel.belongsTo(User, { as: 'moderator', foreignKey: 'moderatorId' });
+  ModerationJob.belongsTo(User, { as: 'requester', foreignKey: 'requestedBy' });
 
   User.hasMany(RememberToken, { foreignKey: 'userId', onDelete: 'CASCADE' });
   User.hasMany(Session, { foreignKey: 'userId', onDelete: 'CASCADE' });
