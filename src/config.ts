@@ -60,6 +60,20 @@ export interface Config {
     /** Failed API authentications allowed per client and per account in a window. */
     rateLimit: { windowMs: number; perClient: number; perAccount: number };
   };
+  moderation: {
+    /** Train again after this many new labels (0: only when asked). */
+    retrainEvery: number;
+    /** Hold (create disabled) new comments the trusted model scores at or above holdThreshold. */
+    autoHold: boolean;
+    holdThreshold: number;
+    /** The model is trusted for auto-hold with this many labels and this validation precision. */
+    minLabels: number;
+    minPrecision: number;
+    /** How often each process looks for a newer model version. */
+    pollMs: number;
+    /** POST /api/v1/models/moderation/predict calls per user per minute. */
+    predictPerMinute: number;
+  };
 }
 
 const bool = z
@@ -133,6 +147,13 @@ const envSchema = z.object({
   API_RATE_LIMIT_PER_CLIENT: int(1, 100000).default(30),
   API_RATE_LIMIT_PER_ACCOUNT: int(1, 100000).default(10),
   API_RATE_LIMIT_WINDOW: int(1, 86400).default(15 * 60),
+  MODERATION_RETRAIN_EVERY: int(0, 1_000_000).default(50),
+  MODERATION_AUTO_HOLD: bool.default(false),
+  MODERATION_HOLD_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.9),
+  MODERATION_MIN_LABELS: int(0, 10_000_000).default(100),
+  MODERATION_MIN_PRECISION: z.coerce.number().min(0).max(1).default(0.9),
+  MODERATION_POLL_SECONDS: int(1, 3600).default(30),
+  MODERATION_PREDICT_PER_MINUTE: int(1, 100_000).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -239,6 +260,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         perClient: e.API_RATE_LIMIT_PER_CLIENT,
         perAccount: e.API_RATE_LIMIT_PER_ACCOUNT,
       },
+    },
+    moderation: {
+      retrainEvery: e.MODERATION_RETRAIN_EVERY,
+      autoHold: e.MODERATION_AUTO_HOLD,
+      holdThreshold: e.MODERATION_HOLD_THRESHOLD,
+      minLabels: e.MODERATION_MIN_LABELS,
+      minPrecision: e.MODERATION_MIN_PRECISION,
+      pollMs: e.MODERATION_POLL_SECONDS * 1000,
+      predictPerMinute: e.MODERATION_PREDICT_PER_MINUTE,
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Config } from './config';
 import { createSequelize } from './db';
 import { initModels } from './models';
 import { createMailer, Mailer } from './services/mailer';
+import { Moderation } from './services/moderation-model';
 import { createRedis, Redis } from './services/redis';
 import { RelatedNotes } from './services/related';
 import { databaseSessions, redisSessions, SessionStores } from './services/session-store';
@@ -23,6 +24,8 @@ export interface AppDeps {
   /** Present when REDIS_URL is set: sessions and rate-limit counters live there. */
   redis?: Redis;
   sessionStore: session.Store;
+  /** The comment-moderation model this process serves, and its training jobs. */
+  moderation: Moderation;
   /** This process's related-notes and search index (built on first use, kept current). */
   related: RelatedNotes;
   /** Ends a user's sessions (password change), whatever the store. */
@@ -47,6 +50,7 @@ export function createDeps(config: Config, overrides: { log?: Logger; mailer?: M
   const tokens = overrides.tokens ?? createTokens(config.secretKey);
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   const related = new RelatedNotes({ log });
+  const moderation = new Moderation(config.moderation, log);
   const sessions: SessionStores = redis ? redisSessions(redis, config) : databaseSessions(sequelize, config);
   // Test files share one Redis: each app counts its own requests.
   const rateLimitPrefix = config.profile === 'testing' ? `mlnotes:rl:${crypto.randomBytes(4).toString('hex')}:` : 'mlnotes:rl:';
@@ -58,14 +62,17 @@ export function createDeps(config: Config, overrides: { log?: Logger; mailer?: M
     tokens,
     redis,
     sessionStore: sessions.store,
+    moderation,
     related,
     endSessionsOf: (userId, exceptSid) => sessions.endAllFor(userId, exceptSid),
     rateLimitStore: (prefix) =>
       redis ? new RedisRateLimitStore({ prefix: `${rateLimitPrefix}${prefix}:`, sendCommand: (...args: string[]) => redis.sendCommand(args) }) : undefined,
     async start() {
       if (redis && !redis.isOpen) await redis.connect();
+      moderation.start();
     },
     async close() {
+      await moderation.close();
       related.close();
       sessions.close();
       mailer.close();
