@@ -140,7 +140,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
 
   // 11. The blueprints.
   app.use('/auth', createAuthRouter({ config, passport, sessions, mailer: deps.mailer, tokens: deps.tokens, endSessionsOf: deps.endSessionsOf, rateLimitStore: deps.rateLimitStore }));
-  app.use('/', confirmedOnly, createMainRouter({ config, related: deps.related }));
+  app.use('/', confirmedOnly, createMainRouter({ config, moderation: deps.moderation, related: deps.related }));
 
   // 12. Anything else is a 404, and every error is rendered once, here.
   app.use(pageNotFound);

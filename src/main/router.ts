@@ -2,8 +2,10 @@ import { Router } from 'express';
 import type { Config } from '../config';
 import { Permission } from '../models';
 import type { RelatedNotes } from '../services/related';
+import type { Moderation } from '../services/moderation-model';
 import { freshLoginRequired, loginRequired, requireAdmin, requirePermission } from '../web/guards';
 import { classHandlers } from './classes';
+import { modelPageHandlers } from './model-page';
 import { moderationHandlers } from './moderation';
 import { peopleHandlers } from './people';
 import { postHandlers } from './posts';
@@ -13,6 +15,7 @@ import { tagHandlers } from './tags';
 export interface MainDeps {
   config: Config;
   related: RelatedNotes;
+  moderation: Moderation;
 }
 
 // Flasky's main blueprint, mounted at /. State changes are POSTs with a CSRF
@@ -44,14 +47,18 @@ export interface MainDeps {
 //   POST /class/:slug/members       teacher or ADMIN   classes.invite      (add by username, or set role)
 //   POST /class/:slug/members/:username/remove  teacher or ADMIN  classes.dismiss
 //   POST /class/:slug/join-code     teacher or ADMIN   classes.rotateCode
-//   GET  /moderate                  MODERATE/assistant moderate
-//   GET|POST /moderate/enable/:id   MODERATE/assistant enable
-//   GET|POST /moderate/disable/:id  MODERATE/assistant disable
-export function createMainRouter({ config, related }: MainDeps): Router {
+//   GET  /moderate                  MODERATE/assistant moderate       (?view=queue|likely|all)
+//   GET|POST /moderate/approve/:id  MODERATE/assistant approve        (label: fine)
+//   GET|POST /moderate/enable/:id   MODERATE/assistant enable         (label: fine)
+//   GET|POST /moderate/disable/:id  MODERATE/assistant disable        (label: unwanted)
+//   GET  /moderate/model            MODERATE           model.modelPage
+//   POST /moderate/model/train      MODERATE           model.train
+export function createMainRouter({ config, moderation: moderationModel, related }: MainDeps): Router {
   const router = Router();
   const posts = postHandlers(config, related);
   const people = peopleHandlers(config);
   const moderation = moderationHandlers(config);
+  const model = modelPageHandlers(config, moderationModel);
   const classes = classHandlers(config);
   const tags = tagHandlers(config);
   const search = searchHandlers(config, related);
@@ -85,7 +92,10 @@ export function createMainRouter({ config, related }: MainDeps): Router {
   router.post('/class/:slug/members/:username/remove', loginRequired, classes.dismiss);
   router.post('/class/:slug/join-code', loginRequired, classes.rotateCode);
   router.get('/moderate', loginRequired, moderation.moderate);
+  router.route('/moderate/approve/:id').all(loginRequired).get(moderation.approve).post(moderation.approve);
   router.route('/moderate/enable/:id').all(loginRequired).get(moderation.enable).post(moderation.enable);
   router.route('/moderate/disable/:id').all(loginRequired).get(moderation.disable).post(moderation.disable);
+  router.get('/moderate/model', requirePermission(Permission.MODERATE), model.modelPage);
+  router.post('/moderate/model/train', requirePermission(Permission.MODERATE), model.train);
   return router;
 }
