@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { Comment, Permission, User } from '../models';
+import { Comment, CommentLabel, Permission, User } from '../models';
 import { and, visibleComments } from '../services/visibility';
 import { currentUser } from './authentication';
 import { forbidden, notFound } from './errors';
@@ -12,7 +12,7 @@ import { commentJson, urls } from './serializers';
 // Flasky's api/comments.py, plus moderation and DELETE:
 //   GET    /comments/             auth                        listComments    newest first
 //   GET    /comments/:id          auth                        getComment
-//   PUT    /comments/:id          MODERATE  CommentModerate   moderateComment {"disabled": bool}
+//   PUT    /comments/:id          MODERATE  CommentModerate   moderateComment {"disabled": bool}, recorded as a label
 //   DELETE /comments/:id          auth                        deleteComment   author or ADMIN
 //   GET    /posts/:id/comments/   auth                        postComments    oldest first
 //   POST   /posts/:id/comments/   COMMENT   CommentCreate     newComment      201 + Location
@@ -68,7 +68,8 @@ export function commentRoutes({ config }: RouteContext): ApiRoute[] {
       responses: { 200: { description: 'The moderated comment', schema: CommentJson } },
       handler: async (req, res) => {
         const comment = await loadComment(req);
-        await comment.update({ disabled: (req.body as CommentModerateBody).disabled });
+        // A moderator's decision, recorded as a label for the moderation model like the page's buttons.
+        await CommentLabel.record(comment, currentUser(req).id, (req.body as CommentModerateBody).disabled ? 1 : 0);
         res.json(commentJson(comment, currentUser(req)));
       },
     },

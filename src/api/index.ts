@@ -5,6 +5,7 @@ import { authenticated } from './authentication';
 import { classRoutes } from './classes';
 import { commentRoutes } from './comments';
 import { apiErrorHandler, apiNotFound } from './errors';
+import { modelRoutes } from './models';
 import { buildDocument, OpenApiDoc, OpenApiDocument } from './openapi';
 import { postRoutes } from './posts';
 import { ApiRoute, cors, mountRoutes, RouteContext } from './routing';
@@ -24,7 +25,7 @@ export interface ApiDeps {
 //   openapi.json; each: OPTIONS 204, auth → permission → JSON body → handler, else 405)
 //   → 404 JSON for unknown URLs (no auth) → the API's JSON error handler.
 // The route table is listed at the top of tokens.ts, posts.ts, users.ts, comments.ts, classes.ts,
-// tags.ts and search.ts.
+// tags.ts, search.ts and models.ts.
 //   GET /openapi.json   no auth   the OpenAPI 3.1 document built from the same table
 export function createApiRouter({ config, deps }: ApiDeps): Router {
   const router = Router();
@@ -35,6 +36,7 @@ export function createApiRouter({ config, deps }: ApiDeps): Router {
     ...userRoutes(context),
     ...commentRoutes(context),
     ...classRoutes(context),
+    ...modelRoutes(context, deps),
     ...tagRoutes(context),
     ...searchRoutes(context, deps.related),
     {

@@ -45,6 +45,7 @@ function errorsOf(route: ApiRoute): Record<number, ResponseConfig> {
     errors[413] = error('Request body over the configured limit');
     errors[415] = error('Content-Type is not application/json');
   }
+  for (const [status, description] of Object.entries(route.errors ?? {})) errors[Number(status)] = error(description);
   return errors;
 }
 
@@ -54,7 +55,7 @@ function successOf(route: ApiRoute): Record<number, ResponseConfig> {
     out[Number(status)] = {
       description: response.description,
       headers: response.location
-        ? { Location: { description: 'Absolute URL of the new resource', schema: { type: 'string', format: 'uri' } } }
+        ? { Location: { description: status === '202' ? 'Absolute URL of the job' : 'Absolute URL of the new resource', schema: { type: 'string', format: 'uri' } } }
         : undefined,
       content: response.schema ? { 'application/json': { schema: response.schema } } : undefined,
     };

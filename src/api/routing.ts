@@ -16,7 +16,7 @@ export type Method = 'get' | 'post' | 'put' | 'delete';
 export interface ApiResponse {
   description: string;
   schema?: z.ZodType;
-  /** 201s carry the new resource's absolute URL. */
+  /** 201s carry the new resource's absolute URL (202s: the job's). */
   location?: boolean;
 }
 
@@ -33,7 +33,11 @@ export interface ApiRoute {
   /** JSON request body, validated before the handler runs. */
   body?: z.ZodType;
   query?: z.ZodObject;
-  responses: Partial<Record<200 | 201 | 204, ApiResponse>>;
+  /** Run after authentication and the permission check, before the body is read (e.g. a per-user rate limit). */
+  before?: RequestHandler[];
+  responses: Partial<Record<200 | 201 | 202 | 204, ApiResponse>>;
+  /** Errors beyond those derived from what the route does, for the document: status → description. */
+  errors?: Record<number, string>;
   handler: (req: Request, res: Response) => Promise<unknown> | unknown;
 }
 
@@ -85,6 +89,7 @@ export function mountRoutes(router: Router, routes: ApiRoute[], options: MountOp
 function chain(op: ApiRoute, { authenticated, bodyLimit }: MountOptions): RequestHandler[] {
   const handlers: RequestHandler[] = op.auth === false ? [] : [...authenticated];
   if (op.permission) handlers.push(requirePermission(op.permission));
+  if (op.before) handlers.push(...op.before);
   if (op.body) handlers.push(...jsonBody(bodyLimit), validateBody(op.body));
   handlers.push(async (req, res) => {
     await op.handler(req, res);
