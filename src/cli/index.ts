@@ -6,6 +6,7 @@ import { createMigrator, createSeeder, prepareDatabase } from '../migrate';
 import { isSqlite, sqliteStorage } from '../db';
 import { backupSqlite } from './backup';
 import { addFakeCommand } from './fake';
+import { addModelCommands } from './model';
 import { createUser, setRole } from './users';
 
 // Operator commands, as Flasky's `flask` CLI: npm run cli -- <command> [options]
@@ -87,6 +88,7 @@ export function buildProgram(): Command {
     );
 
   addFakeCommand(program, withDeps);
+  addModelCommands(program, withDeps);
 
   return program;
 }
