@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { Op } from 'sequelize';
+import { Op, QueryTypes } from 'sequelize';
 import type { Config } from '../config';
 import { Comment, Follow, Role, User } from '../models';
 import { pagePosts } from '../services/posts';
@@ -13,6 +13,18 @@ import { classesOf } from '../services/classes';
 
 // Profiles, profile editing, following.
 
+/** A profile's follow figures in one query: followers and followed (the self-follow aside), and both ways between it and the viewer. */
+async function followFigures(userId: number, viewerId: number | null) {
+  const [row] = await Follow.sequelize!.query<Record<string, number | string>>(
+    `SELECT (SELECT COUNT(*) FROM follows WHERE followed_id = :user AND follower_id <> :user) AS followers,
+            (SELECT COUNT(*) FROM follows WHERE follower_id = :user AND followed_id <> :user) AS following,
+            (SELECT COUNT(*) FROM follows WHERE follower_id = :viewer AND followed_id = :user) AS is_following,
+            (SELECT COUNT(*) FROM follows WHERE follower_id = :user AND followed_id = :viewer) AS follows_you`,
+    { type: QueryTypes.SELECT, replacements: { user: userId, viewer: viewerId } },
+  );
+  return { followers: Number(row.followers), following: Number(row.following), isFollowing: Number(row.is_following) > 0, followsYou: Number(row.follows_you) > 0 };
+}
+
 export function peopleHandlers(config: Config) {
   async function userOr404(username: unknown): Promise<User> {
     const user = typeof username === 'string' ? await User.findOne({ where: { username } }) : null;
@@ -25,15 +37,13 @@ export function peopleHandlers(config: Config) {
     const me = req.user;
     const viewer = viewerOf(req);
     const comments = await visibleComments(viewer);
-    const [pagination, commentCount, followers, following, isFollowing, followsYou, classes] = await Promise.all([
+    const [pagination, commentCount, follows, classes] = await Promise.all([
       pagePosts({ authorId: user.id, viewer }, pageParam(req.query.page), config.postsPerPage),
       Comment.count({ where: and({ authorId: user.id }, comments) }),
-      Follow.count({ where: { followedId: user.id, followerId: { [Op.ne]: user.id } } }),
-      Follow.count({ where: { followerId: user.id, followedId: { [Op.ne]: user.id } } }),
-      me ? me.isFollowing(user) : false,
-      me ? user.isFollowing(me) : false,
+      followFigures(user.id, me?.id ?? null),
       classesOf(user, viewer),
     ]);
+    const { followers, following, isFollowing, followsYou } = follows;
     // The listing's total is the user's post count (the same filter).
     res.render('user.html', { user, posts: pagination.items, pagination, postCount: pagination.total, commentCount, followers, following, isFollowing, followsYou, classes });
   }
