@@ -79,6 +79,7 @@ describe('related notes', () => {
   });
 
   test('the post page shows related notes with title and author', async () => {
+    await t.deps.related.warm();
     const a = await createNote(author.id, { body: 'Wibblequark attention over fizzlenet layers', title: 'Wibblequark one' });
     await createNote(author.id, { body: 'Wibblequark attention over fizzlenet layers too', title: 'Wibblequark two', tags: ['fizzlenet'] });
     const res = await request(t.app).get(`/post/${a.id}`);

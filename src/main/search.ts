@@ -30,6 +30,6 @@ export function searchHandlers(config: Config, related: RelatedNotes) {
 
 /** The post page's "Related notes" (views/_related.html): the closest notes the viewer may read. */
 export async function relatedCards(related: RelatedNotes, postId: number, viewer: Viewer, k = 5) {
-  const hits = await related.related(postId, viewer, k);
+  const hits = await related.relatedIfReady(postId, viewer, k);
   return hits.map(({ post }) => ({ post, title: noteTitle(post), snippet: plainText(post.body, 160) }));
 }

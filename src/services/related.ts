@@ -31,6 +31,11 @@ export interface Hit {
 /** Search results are ranked among the best MAX_RESULTS; `count` never exceeds it. */
 export const MAX_RESULTS = 200;
 const BATCH = 2_000;
+// Indexing costs about a millisecond a note: a large build or resync yields to the event
+// loop every STEP notes, so pages keep being served while it runs.
+const STEP = 100;
+const FIRST_LOAD = 500;
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 // Overlap between resyncs, for clocks that disagree a little between machines.
 const CLOCK_MARGIN_MS = 60_000;
 
@@ -48,6 +53,7 @@ export class RelatedNotes {
   private maxId = 0;
   private lastSync = 0;
   private timer?: NodeJS.Timeout;
+  private closed = false;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly options: RelatedOptions = {}) {
@@ -58,11 +64,26 @@ export class RelatedNotes {
     return this.index.size;
   }
 
+  /** Builds the index now (it is built on first use otherwise). */
+  warm(): Promise<void> {
+    return this.current();
+  }
+
+  /**
+   * For pages: related notes once the index is built, else none (the build starts in the
+   * background, so the first visitors of a large site do not wait for it).
+   */
+  async relatedIfReady(postId: number, viewer: Viewer, k: number): Promise<Hit[]> {
+    if (this.ready) return this.related(postId, viewer, k);
+    this.current().catch((err: unknown) => this.options.log?.warn({ err }, 'related notes: build failed'));
+    return [];
+  }
+
   /** The k notes most like this one that the viewer may read (never itself). */
   async related(postId: number, viewer: Viewer, k: number): Promise<Hit[]> {
     await this.current();
     // A note another process wrote since the last resync: read it now.
-    if (!this.index.has(postId)) await this.apply([postId]);
+    if (!this.index.has(postId)) await this.serially(() => this.apply([postId]));
     const filter = await this.filterFor(viewer);
     return this.load(this.index.related(postId, k, filter).filter((n) => n.score > 0), viewer);
   }
@@ -83,6 +104,7 @@ export class RelatedNotes {
   }
 
   close(): void {
+    this.closed = true;
     this.unsubscribe();
     if (this.timer) clearInterval(this.timer);
   }
@@ -111,23 +133,28 @@ export class RelatedNotes {
 
   private async build(): Promise<void> {
     const started = Date.now();
-    const notes: [number, NoteText][] = [];
+    // The first notes are loaded at once (their idf exact), the rest added in steps; the
+    // index's rolling refresh brings the early vectors up to the final idf as notes are written.
+    let count = 0;
     for (let after = 0; ; ) {
+      if (this.closed) throw new Error('related notes: closed');
       const rows = await this.rows('p.id > :after ORDER BY p.id LIMIT :limit', { after, limit: BATCH });
       if (rows.length === 0) break;
       const tags = await tagsOf(rows.map((r) => r.id));
-      for (const row of rows) notes.push([row.id, this.remember(row, tags.get(row.id))]);
+      const notes = rows.map((row): [number, NoteText] => [row.id, this.remember(row, tags.get(row.id))]);
+      if (count === 0) this.index.load(notes.splice(0, FIRST_LOAD));
+      await this.setAll(notes);
+      count += rows.length;
       after = rows[rows.length - 1].id;
     }
-    this.index.load(notes);
     this.lastSync = started;
     this.ready = true;
     const every = this.options.resyncMs ?? 30_000;
-    if (every > 0) {
+    if (every > 0 && !this.closed) {
       this.timer = setInterval(() => void this.resync().catch((err: unknown) => this.options.log?.warn({ err }, 'related notes: resync failed')), every);
       this.timer.unref();
     }
-    this.options.log?.info({ notes: notes.length, ms: Date.now() - started }, 'related notes: index built');
+    this.options.log?.info({ notes: count, ms: Date.now() - started }, 'related notes: index built');
   }
 
   private async flush(): Promise<void> {
@@ -156,11 +183,8 @@ export class RelatedNotes {
         const slice = ids.slice(i, i + BATCH);
         const rows = await this.rows('p.id IN (:ids)', { ids: slice });
         const tags = await tagsOf(rows.map((r) => r.id));
-        const found = new Set<number>();
-        for (const row of rows) {
-          found.add(row.id);
-          this.index.set(row.id, this.remember(row, tags.get(row.id)));
-        }
+        const found = new Set(rows.map((r) => r.id));
+        await this.setAll(rows.map((row): [number, NoteText] => [row.id, this.remember(row, tags.get(row.id))]));
         for (const id of slice) if (!found.has(id)) this.forget(id);
       }
     } catch (err) {
@@ -178,6 +202,13 @@ export class RelatedNotes {
     for (const id of gone) this.forget(id);
     const missing = [...live].filter((id) => !this.index.has(id));
     if (missing.length) await this.apply(missing);
+  }
+
+  private async setAll(notes: [number, NoteText][]): Promise<void> {
+    for (let i = 0; i < notes.length; i++) {
+      this.index.set(notes[i][0], notes[i][1]);
+      if ((i + 1) % STEP === 0 && i + 1 < notes.length) await breathe();
+    }
   }
 
   private *indexedIds(): Iterable<number> {
