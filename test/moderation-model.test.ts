@@ -6,7 +6,7 @@ import { Comment, CommentLabel, ModerationJob, ModerationModelRecord, Post, User
 import { comparisonData, runComparison } from '../src/cli/model';
 import { ModelServer } from '../src/services/moderation-model';
 import { createTestApp, csrfToken, logIn, makeUser, submitForm, TestApp } from './helpers';
-import { ApiClient, basic } from './api-helpers';
+import { ApiClient, basic, undocumented } from './api-helpers';
 import { labelled, synthetic } from './moderation-data';
 
 // The moderation model in the web app: moderators' decisions recorded as labels, training
@@ -15,6 +15,7 @@ import { labelled, synthetic } from './moderation-data';
 const run = promisify(execFile);
 
 let t: TestApp;
+let api: ApiClient;
 let alice: User;
 let bob: User;
 let mod: User;
@@ -32,6 +33,7 @@ beforeAll(async () => {
   bob = await makeUser({ username: 'bob' });
   mod = await makeUser({ username: 'mod', role: 'Moderator' });
   post = await Post.create({ body: 'A note about optimizers', authorId: alice.id });
+  api = new ApiClient(t.app);
 });
 afterAll(() => t.close());
 
@@ -91,7 +93,6 @@ describe('labels from the moderation page', () => {
 
   test('a PUT through the API is a label too', async () => {
     const comment = await Comment.create({ body: 'api moderated', postId: post.id, authorId: bob.id });
-    const api = new ApiClient(t.app);
     const res = await api.put(`/api/v1/comments/${comment.id}`, { disabled: true }, basic(mod.email, 'correct horse'));
     expect(res.status).toBe(200);
     const labels = await labelsOf(comment);
@@ -248,7 +249,6 @@ describe('auto-hold', () => {
     expect(res.text).toContain('This comment has been disabled by a moderator.');
     expect(res.text).not.toContain(spam);
 
-    const api = new ApiClient(t.app);
     const headers = basic(alice.email, 'correct horse');
     res = await api.post(`/api/v1/posts/${post.id}/comments/`, { body: `${spam} again` }, headers);
     expect(res.status).toBe(201);
@@ -327,4 +327,10 @@ describe('the CLI, another process on the same database', () => {
     expect((job.result as { epochs: number }).epochs).toBe(2);
     await expect(comparisonData('nonsense')).rejects.toThrow(/Unknown dataset "nonsense"/);
   }, 60_000);
+});
+
+test('the API responses of this file match the OpenAPI document', async () => {
+  const doc = await request(t.app).get('/api/v1/openapi.json');
+  expect(api.records.length).toBeGreaterThanOrEqual(3);
+  expect(undocumented(api.records, doc.body)).toEqual([]);
 });

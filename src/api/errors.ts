@@ -12,6 +12,7 @@ const NAMES: Record<number, string> = {
   403: 'forbidden',
   404: 'not found',
   405: 'method not allowed',
+  409: 'conflict',
   413: 'payload too large',
   415: 'unsupported media type',
   429: 'too many requests',

@@ -56,13 +56,15 @@ export class CommentLabel extends Model<InferAttributes<CommentLabel>, InferCrea
 
   /** Each labelled comment once, with its latest label: what the model learns from. */
   static async trainingSet(): Promise<{ examples: LabelledComment[]; lastLabelId: number }> {
+    // Up to a fixed label, so one given meanwhile counts towards the next training, not this one.
+    const lastLabelId = await CommentLabel.lastId();
     const rows = await CommentLabel.sequelize!.query<{ comment_id: number; label: number; body: string }>(
       `SELECT l.comment_id, l.label, c.body FROM comment_labels l JOIN comments c ON c.id = l.comment_id
-        WHERE l.id IN (SELECT MAX(id) FROM comment_labels GROUP BY comment_id) ORDER BY l.comment_id`,
-      { type: QueryTypes.SELECT },
+        WHERE l.id IN (SELECT MAX(id) FROM comment_labels WHERE id <= :last GROUP BY comment_id) ORDER BY l.comment_id`,
+      { type: QueryTypes.SELECT, replacements: { last: lastLabelId } },
     );
     const examples = rows.map((r) => ({ commentId: Number(r.comment_id), text: r.body, label: (Number(r.label) === 1 ? 1 : 0) as Label }));
-    return { examples, lastLabelId: await CommentLabel.lastId() };
+    return { examples, lastLabelId };
   }
 
   /** How many labelled comments are currently fine and unwanted (latest label each). */
