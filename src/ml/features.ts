@@ -23,6 +23,8 @@ export interface FeatureOptions {
   charNgrams?: [number, number] | null;
   sublinearTf?: boolean;
   normalize?: boolean;
+  /** Look at the first maxChars characters only (at most MAX_TEXT_CHARS, the default). */
+  maxChars?: number;
 }
 
 // Different seeds keep the word "the" and the character trigram "the" apart.
@@ -43,12 +45,12 @@ const encoder = new TextEncoder();
 let bytes = new Uint8Array(1 << 16);
 let starts = new Int32Array(1 << 12);
 
-function normalise(text: string): string {
+function normalise(text: string, maxChars = MAX_TEXT_CHARS): string {
   let s = typeof text === 'string' ? text : '';
-  if (s.length > MAX_TEXT_CHARS) {
+  const cut = Math.min(Math.max(0, Math.floor(maxChars)), MAX_TEXT_CHARS);
+  if (s.length > cut) {
     // Do not leave half a surrogate pair at the cut.
-    const end = MAX_TEXT_CHARS - (isHighSurrogate(s.charCodeAt(MAX_TEXT_CHARS - 1)) ? 1 : 0);
-    s = s.slice(0, end);
+    s = s.slice(0, cut > 0 && isHighSurrogate(s.charCodeAt(cut - 1)) ? cut - 1 : cut);
   }
   return s.normalize('NFKC').toLowerCase();
 }
@@ -364,7 +366,7 @@ function accumulatorFor(dims: number): Accumulator {
 /** Signed feature hashing (MurmurHash3 32-bit of the feature string; sign from another bit/seed) of word 1–2-grams and char 3–5-grams (char n-grams over the normalised text with word boundaries padded by spaces, as sklearn's char_wb), sublinear tf (1+log tf), L2-normalised. */
 export function hashFeatures(text: string, opts: FeatureOptions = {}): SparseVector {
   const acc = accumulatorFor(opts.dims ?? DEFAULT_DIMS);
-  const s = normalise(text);
+  const s = normalise(text, opts.maxChars);
   acc.start(2 * s.length);
   const word = opts.wordNgrams ?? [1, 2];
   const char = opts.charNgrams === undefined ? [3, 5] : opts.charNgrams;

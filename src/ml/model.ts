@@ -15,6 +15,9 @@ export const DEFAULT_FEATURES: ResolvedFeatureOptions = {
   charNgrams: [3, 5],
   sublinearTf: true,
   normalize: true,
+  // Chosen on the validation split: the first 2,048 characters scored better than the first
+  // 32,768 (long tails of HTML and attachments add noise) and cost a third of the time.
+  maxChars: 2048,
 };
 
 export interface ModelInfo {
@@ -38,6 +41,7 @@ const serializedSchema = z.object({
     charNgrams: z.tuple([z.number().int(), z.number().int()]).nullable(),
     sublinearTf: z.boolean(),
     normalize: z.boolean(),
+    maxChars: z.number().int().min(0),
   }),
   weights: z.object({ nnz: z.number().int().min(0), indices: z.string(), values: z.string() }),
   version: z.number().int(),
