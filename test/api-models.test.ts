@@ -293,8 +293,8 @@ describe('hot swap', () => {
 
   test('another app instance on the same database serves a new version after its poll', async () => {
     const deps = createDeps(t.config);
-    second = { deps, api: new ApiClient(createApp(t.config, deps)) };
     await deps.start();
+    second = { deps, api: new ApiClient(createApp(t.config, deps)) };
     await deps.moderation.server.refresh();
     const v3 = deps.moderation.server.current!.info.version;
     expect(v3).toBe(3);
