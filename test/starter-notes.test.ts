@@ -1,3 +1,4 @@
+import { Op } from 'sequelize';
 import request from 'supertest';
 import { createSeeder } from '../src/migrate';
 import { Post, User } from '../src/models';
@@ -53,18 +54,27 @@ describe('the starter notes library', () => {
 
 describe('the starter notes seeder', () => {
   let t: TestApp;
+  const reports: string[] = [];
+  // All seeders, as `npm run db:seed` runs them, with the profile of a real site.
+  const seedAgain = () =>
+    createSeeder({ sequelize: t.deps.sequelize, config: { ...t.config, profile: 'production' }, report: (line) => reports.push(line) }).up();
+
   beforeAll(async () => {
     t = await createTestApp();
+    // The testing profile leaves them out (other suites count posts from zero)…
+    expect(await User.count({ where: { username: SYSTEM_USERNAME } })).toBe(0);
+    expect(await Post.count()).toBe(0);
+    // …so this is the first seed of a real site.
+    await seedAgain();
   });
   afterAll(() => t.close());
-
-  const seedAgain = () => createSeeder({ sequelize: t.deps.sequelize, config: t.config, report: () => {} }).up();
   const starterPosts = async () => {
     const author = await User.findOne({ where: { username: SYSTEM_USERNAME } });
     return Post.findAll({ where: { authorId: author!.id }, order: [['timestamp', 'DESC']] });
   };
 
   it('adds every note once, with its title and tags, by a system account nobody can log in to', async () => {
+    expect(reports).toEqual([`Starter notes: ${notes.length} added by @${SYSTEM_USERNAME}.`]);
     const author = await User.findOne({ where: { email: SYSTEM_EMAIL } });
     expect(author).toMatchObject({ username: SYSTEM_USERNAME, confirmed: true, passwordHash: null });
     expect(await author!.verifyPassword('')).toBe(false);
@@ -91,9 +101,11 @@ describe('the starter notes seeder', () => {
 
   it('adds nothing when run again, and only a missing note after one is deleted', async () => {
     const before = await Post.count();
+    expect(before).toBe(notes.length);
     await seedAgain();
     await seedAgain();
     expect(await Post.count()).toBe(before);
+    expect(reports).toHaveLength(1);
     expect(await User.count({ where: { username: SYSTEM_USERNAME } })).toBe(1);
 
     const victim = (await starterPosts())[3];
@@ -103,6 +115,9 @@ describe('the starter notes seeder', () => {
     const again = await Post.findAll({ where: { title: victim.title } });
     expect(again).toHaveLength(1);
     expect(again[0].id).not.toBe(victim.id);
+    // Dated before every note already there, so it never buries what people wrote.
+    const others = await Post.findAll({ where: { id: { [Op.ne]: again[0].id } } });
+    expect(others.every((p) => p.timestamp > again[0].timestamp)).toBe(true);
   });
 
   it('does not add a note whose title another author already uses', async () => {
