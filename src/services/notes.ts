@@ -69,13 +69,15 @@ export async function tagsOf(postIds: readonly number[], transaction?: Transacti
   const out = new Map<number, string[]>();
   if (postIds.length === 0) return out;
   const rows = await Post.sequelize!.query<{ post_id: number; name: string }>(
-    'SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id IN (:ids) ORDER BY t.name',
+    'SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id IN (:ids)',
     { type: QueryTypes.SELECT, replacements: { ids: [...postIds] }, transaction },
   );
   for (const row of rows) {
     const id = Number(row.post_id);
     out.set(id, [...(out.get(id) ?? []), String(row.name)]);
   }
+  // Sorted here, by code point: database collations order other scripts differently.
+  for (const names of out.values()) names.sort();
   return out;
 }
 
