@@ -84,16 +84,16 @@ export class RelatedNotes {
     await this.current();
     // A note another process wrote since the last resync: read it now.
     if (!this.index.has(postId)) await this.serially(() => this.apply([postId]));
-    const filter = await this.filterFor(viewer);
-    return this.load(this.index.related(postId, k, filter).filter((n) => n.score > 0), viewer);
+    const hidden = new Set(await hiddenClassIds(viewer));
+    return this.load(this.index.related(postId, k, this.filterFor(hidden)).filter((n) => n.score > 0), hidden);
   }
 
   /** Notes ranked by similarity to the query; `offset`/`limit` page through the best MAX_RESULTS. */
   async search(query: string, viewer: Viewer, offset: number, limit: number): Promise<{ hits: Hit[]; count: number }> {
     await this.current();
-    const filter = await this.filterFor(viewer);
-    const found = this.index.search(query, MAX_RESULTS, filter).filter((n) => n.score > 0);
-    return { hits: await this.load(found.slice(offset, offset + limit), viewer), count: found.length };
+    const hidden = new Set(await hiddenClassIds(viewer));
+    const found = this.index.search(query, MAX_RESULTS, this.filterFor(hidden)).filter((n) => n.score > 0);
+    return { hits: await this.load(found.slice(offset, offset + limit), hidden), count: found.length };
   }
 
   /** Picks up every note written elsewhere since the last sync (the timer calls this). */
@@ -236,8 +236,8 @@ export class RelatedNotes {
     this.classOf.delete(id);
   }
 
-  private async filterFor(viewer: Viewer): Promise<((id: number) => boolean) | undefined> {
-    const hidden = new Set(await hiddenClassIds(viewer));
+  /** Lets through the notes outside the hidden (private, viewer not in them) classes. */
+  private filterFor(hidden: Set<number>): ((id: number) => boolean) | undefined {
     if (hidden.size === 0) return undefined;
     return (id) => {
       const klass = this.classOf.get(id);
@@ -246,9 +246,8 @@ export class RelatedNotes {
   }
 
   /** The posts behind the hits, in rank order, with authors and tags; checked against visibility once more. */
-  private async load(neighbors: { id: number; score: number }[], viewer: Viewer): Promise<Hit[]> {
+  private async load(neighbors: { id: number; score: number }[], hidden: Set<number>): Promise<Hit[]> {
     if (neighbors.length === 0) return [];
-    const hidden = new Set(await hiddenClassIds(viewer));
     const posts = await Post.findAll({
       where: { id: neighbors.map((n) => n.id) },
       include: [{ model: User, as: 'author' }],
