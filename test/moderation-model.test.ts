@@ -284,7 +284,7 @@ describe('/moderate/model', () => {
     expect(res.text).not.toMatch(/<script(?![^>]*src=)/);
     expect(svgs.join('')).not.toContain('style=');
     expect(res.text).toMatch(/<th>Precision<\/th><td>[01](\.\d+)?<\/td>/);
-    expect(res.text).toContain('60 labels examples');
+    expect(res.text).toContain('60 examples from the moderators&#39; labels');
 
     expect((await (await agentFor(bob)).get('/moderate/model')).status).toBe(403);
     const anonymous = await request(t.app).get('/moderate/model');

@@ -54,8 +54,10 @@ function extent(values: number[], include: number[] = []): [number, number] {
   let lo = Math.min(...all);
   let hi = Math.max(...all);
   if (lo === hi) {
-    lo -= lo === 0 ? 1 : Math.abs(lo) * 0.1;
-    hi += hi === 0 ? 1 : Math.abs(hi) * 0.1;
+    // One value: a unit either side (a day, an epoch, a count), less for small fractions.
+    const pad = lo === 0 ? 1 : Math.min(1, Math.abs(lo) * 0.1);
+    lo -= pad;
+    hi += pad;
   }
   return [lo, hi];
 }
