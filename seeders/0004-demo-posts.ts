@@ -45,8 +45,10 @@ const COMMENTS: [string, number, number, string, boolean?][] = [
   ['alice', 5, 1, 'Learned this the hard way last year.'],
 ];
 
-// Development only, on a database with no posts yet: a few notes, comments and
-// follows by the demo users of 0003-demo-users, so a first `npm start` shows a lively site.
+// Development only, on a database with no posts yet: a few notes and comments
+// by the demo users of 0003-demo-users, so a first `npm start` shows a lively
+// site. No follows: following someone is left for the person trying the site
+// (and the browser suite does it).
 export const up: Seeder = async ({ context: { config, report } }) => {
   if (config.profile !== 'development' || (await Post.count()) > 0) return;
   const users = new Map<string, User>();
@@ -64,9 +66,5 @@ export const up: Seeder = async ({ context: { config, report } }) => {
   for (const [author, post, hoursAgo, body, disabled] of COMMENTS) {
     await Comment.create({ body, authorId: users.get(author)!.id, postId: posts[post].id, timestamp: at(hoursAgo), disabled: disabled ?? null });
   }
-  const [alice, bob, moderator] = ['alice', 'bob', 'moderator'].map((name) => users.get(name)!);
-  await alice.follow(bob);
-  await bob.follow(alice);
-  await moderator.follow(alice);
   report(`Demo posts: ${POSTS.length} notes and ${COMMENTS.length} comments by the demo accounts.`);
 };

@@ -29,7 +29,8 @@ export async function newBrowser(): Promise<Browser> {
 /** A context (a separate cookie jar) whose pages open relative URLs on the server. */
 export async function newContext(browser: Browser, baseURL: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1000, height: 800 }, ...options });
-  context.setDefaultTimeout(10_000);
+  // Generous: a 2-core CI machine running other suites can be slow to paint.
+  context.setDefaultTimeout(20_000);
   // Only the server under test: other hosts (Gravatar images) are refused at
   // once instead of hanging on this machine's closed network and delaying 'load'.
   const origin = new URL(baseURL).origin;
@@ -41,7 +42,7 @@ export async function newContext(browser: Browser, baseURL: string, options: Bro
 export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, `${name.replace(/[^\w/.-]+/g, '-')}.png`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: true, timeout: 30_000 });
   return file;
 }
 

@@ -12,5 +12,5 @@ module.exports = {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!(marked|@faker-js|marked-highlight|marked-katex-extension)/)'],
-  testTimeout: 60000,
+  testTimeout: 120000,
 };
