@@ -8,14 +8,15 @@ import { FAKE_PASSWORD, sizeOf, sqliteDatabase } from './lib/web-data';
 import { BASE_HEADERS, BenchClient } from './lib/web-load';
 import { Served, spawnProcess } from './lib/web-server';
 
-// npx tsx bench/web-compare.ts [REF]   (REF: a git commit, default HEAD)
+// npx tsx bench/web-compare.ts [REF [OTHER]]   (REF default HEAD; OTHER default: the working tree)
 //
 // Performance work must not change a page: this serves the same database with
-// the sources of the working tree and with those of REF (a temporary git
-// worktree, compiled), requests the same pages from both as visitors of every
+// the sources of REF (a temporary git worktree, compiled) and of the working
+// tree (or of OTHER), requests the same pages from both as visitors of every
 // kind, and prints any page whose HTML differs (CSRF tokens aside).
 
 const ref = process.argv[2] ?? 'HEAD';
+const other = process.argv[3];
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlnotes-compare-'));
 const loader = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
@@ -66,15 +67,21 @@ const normalize = (html: string) =>
     .replace(/(name="csrf_token" value=")[^"]+/g, '$1…')
     .replace(/<time datetime="[^"]+" title="[^"]+">a few seconds ago<\/time>/g, '<time>a few seconds ago</time>');
 
-async function main(): Promise<void> {
-  const worktree = path.join(dir, 'ref');
-  execFileSync('git', ['worktree', 'add', '--detach', worktree, ref], { cwd: ROOT, stdio: 'ignore' });
+/** A compiled checkout of `commit` in a temporary git worktree. */
+function checkout(commit: string, name: string): string {
+  const worktree = path.join(dir, name);
+  execFileSync('git', ['worktree', 'add', '--detach', worktree, commit], { cwd: ROOT, stdio: 'ignore' });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(worktree, 'node_modules'));
   try {
-    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(worktree, 'node_modules'));
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: worktree, stdio: 'ignore' });
   } catch {
     // type errors still emit JS
   }
+  return worktree;
+}
+
+async function main(): Promise<void> {
+  const worktrees = [checkout(ref, 'ref'), ...(other ? [checkout(other, 'other')] : [])];
   const base = sqliteDatabase(sizeOf(1000), dir);
   enrich(base);
   const copies = ['ref', 'tree'].map((n) => {
@@ -83,8 +90,10 @@ async function main(): Promise<void> {
     return f;
   });
   const servers = [
-    await serve('ref', path.join(worktree, 'dist/src/server.js'), [], copies[0]),
-    await serve('tree', path.join(ROOT, 'src/server.ts'), ['--import', loader], copies[1]),
+    await serve('ref', path.join(worktrees[0], 'dist/src/server.js'), [], copies[0]),
+    other
+      ? await serve('other', path.join(worktrees[1], 'dist/src/server.js'), [], copies[1])
+      : await serve('tree', path.join(ROOT, 'src/server.ts'), ['--import', loader], copies[1]),
   ];
   let differ = 0;
   let compared = 0;
@@ -126,13 +135,13 @@ async function main(): Promise<void> {
           const la = a.split('\n');
           const lb = b.split('\n');
           const at = la.findIndex((line, i) => line !== lb[i]);
-          console.log(`DIFFERS ${who} ${p} (line ${at + 1}):\n  ${ref}:  ${la[at]?.trim().slice(0, 300)}\n  tree: ${lb[at]?.trim().slice(0, 300)}`);
+          console.log(`DIFFERS ${who} ${p} (line ${at + 1}):\n  ${ref}: ${la[at]?.trim().slice(0, 300)}\n  ${other ?? 'tree'}: ${lb[at]?.trim().slice(0, 300)}`);
         }
       }
     }
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
-    execFileSync('git', ['worktree', 'remove', '--force', worktree], { cwd: ROOT, stdio: 'ignore' });
+    for (const w of worktrees) execFileSync('git', ['worktree', 'remove', '--force', w], { cwd: ROOT, stdio: 'ignore' });
     fs.rmSync(dir, { recursive: true, force: true });
   }
   console.log(`${compared} pages compared, ${differ} differ`);

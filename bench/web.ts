@@ -5,9 +5,10 @@ import { ROOT } from '../test/browser/server';
 import { FAKE_PASSWORD, machine, postgresLogin, postgresSchema, sizeOf, sqliteDatabase, sqliteTargets, Targets } from './lib/web-data';
 import { apiToken, BASE_HEADERS, BenchClient, Load, loginSequence, measure, measureTogether } from './lib/web-load';
 import { CaseResult, evaluateTargets, printHeader, printRow, printTargets, SizeResult, updateDocs, WebResults } from './lib/web-report';
-import { build, startApp, startCeiling, Served } from './lib/web-server';
+import { appDir, build, startApp, startCeiling, Served, useCommit } from './lib/web-server';
 
-// npm run bench:web [-- --quick] [--sizes 1000,10000,100000] [--no-build] [--no-cluster] [--no-contention] [--out web] [--docs]
+// npm run bench:web [-- --quick] [--sizes 1000,10000,100000] [--no-build] [--no-sqlite] [--no-cluster] [--no-contention]
+//                      [--ref COMMIT] [--server-env NAME=VALUE ...] [--cases REGEXP] [--seconds N] [--out web] [--docs]
 //
 // Issue 5's web benchmark: the real server (dist/src/server.js, production
 // profile) on SQLite databases of 1k, 10k and 100k fake posts, loaded with
@@ -22,6 +23,12 @@ interface Options {
   contention: boolean;
   out: string;
   docs: boolean;
+  /** A commit to measure instead of the working tree. */
+  ref?: string;
+  /** Extra environment for the server (an experiment: UV_THREADPOOL_SIZE=8, LOG_LEVEL=warn, ...). */
+  serverEnv: Record<string, string>;
+  /** Only the cases whose name matches (GET / anonymous always runs: the ratios need it). */
+  cases?: RegExp;
   seconds: number;
   warmup: number;
 }
@@ -33,7 +40,7 @@ function parseArgs(argv: string[]): Options {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const quick = has('--quick');
-  const sizes = (value('--sizes') ?? '1000,10000,100000').split(',').map(Number);
+  const sizes = has('--no-sqlite') ? [] : (value('--sizes') ?? '1000,10000,100000').split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 100)) throw new Error('--sizes: post counts of at least 100, e.g. 1000,100000');
   return {
     quick,
@@ -43,6 +50,11 @@ function parseArgs(argv: string[]): Options {
     contention: !has('--no-contention'),
     out: value('--out') ?? (quick ? 'web-quick' : 'web'),
     docs: has('--docs'),
+    ref: value('--ref'),
+    cases: value('--cases') ? new RegExp(value('--cases')!) : undefined,
+    serverEnv: Object.fromEntries(
+      argv.flatMap((a, i) => (argv[i - 1] === '--server-env' && /^[A-Z_][A-Z0-9_]*=/.test(a) ? [[a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]] : [])),
+    ),
     seconds: Number(value('--seconds') ?? (quick ? 3 : 10)),
     warmup: quick ? 1 : 2,
   };
@@ -99,7 +111,7 @@ async function benchSize(opts: Options, dir: string, posts: number, results: Web
   console.log(`\n${posts} posts, ${size.comments} comments, ${size.users} users (SQLite)`);
   const database = sqliteDatabase(size, dir);
   const targets = await sqliteTargets(database, size);
-  const server = await startApp(dir, { DATABASE_URL: `sqlite:${database}` });
+  const server = await startApp(dir, { DATABASE_URL: `sqlite:${database}`, ...opts.serverEnv });
   const sizeResult: SizeResult = { ...size, cases: [] };
   results.sizes.push(sizeResult);
   try {
@@ -109,7 +121,7 @@ async function benchSize(opts: Options, dir: string, posts: number, results: Web
     const first = results.sizes.length === 1;
     if (first) await captureIndex(server, path.join(dir, 'index-response.json'));
     printHeader();
-    for (const c of cases(targets, cookie, token)) {
+    for (const c of cases(targets, cookie, token).filter((x, i) => i === 0 || !opts.cases || opts.cases.test(x.name))) {
       await check(server, c.name, c.load, c.expect);
       const m = await measure(server, { connections: CONNECTIONS, ...c.load }, opts.seconds, opts.warmup);
       const row: CaseResult = { name: c.name, ...m };
@@ -161,7 +173,12 @@ async function cluster(opts: Options, dir: string, results: WebResults): Promise
     const who = await postgresLogin(pg.env);
     printHeader();
     for (const workers of [1, 2]) {
-      const server = await startApp(dir, { ...pg.env, REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', WEB_CONCURRENCY: String(workers) });
+      const server = await startApp(dir, {
+        ...pg.env,
+        REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+        WEB_CONCURRENCY: String(workers),
+        ...opts.serverEnv,
+      });
       try {
         const cookie = await new BenchClient(server.url).sessionCookie(who.email, FAKE_PASSWORD, who.username);
         const run = { workers, cases: [] as CaseResult[] };
@@ -189,13 +206,19 @@ async function cluster(opts: Options, dir: string, results: WebResults): Promise
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const started = Date.now();
-  if (opts.build) build();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlnotes-bench-web-'));
+  const release = opts.ref ? useCommit(opts.ref, dir) : undefined;
+  try {
+    if (opts.build || opts.ref) build();
+  } catch (err) {
+    release?.();
+    throw err;
+  }
   const results: WebResults = {
-    machine: machine(),
+    machine: machine(appDir()),
     startedAt: new Date().toISOString(),
     mode: opts.quick ? 'quick' : 'full',
-    settings: { seconds: opts.seconds, warmupSeconds: opts.warmup, connections: CONNECTIONS, database: 'SQLite (WAL)', profile: 'production' },
+    settings: { seconds: opts.seconds, warmupSeconds: opts.warmup, connections: CONNECTIONS, database: 'SQLite (WAL)', profile: 'production', serverEnv: opts.serverEnv },
     sizes: [],
   };
   console.log(`bench:web (${results.mode}): ${opts.seconds} s per case, ${CONNECTIONS} connections; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
@@ -204,6 +227,7 @@ async function main(): Promise<void> {
     for (const s of results.sizes) for (const c of s.cases) if (results.ceiling) c.ofCeiling = Number((c.rps / results.ceiling.rps).toFixed(3));
     if (opts.cluster) await cluster(opts, dir, results);
   } finally {
+    release?.();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   results.minutes = Number(((Date.now() - started) / 60_000).toFixed(1));

@@ -5,6 +5,7 @@ import { QueryTypes, Sequelize } from 'sequelize';
 import sqlite3 from 'sqlite3';
 import { encodeCursor } from '../../src/api/pagination';
 import { ROOT } from '../../test/browser/server';
+import { appDir } from './web-server';
 
 // Benchmark databases, filled by the app's own `fake` command (Flasky's
 // app/fake.py): one user per ten posts, three comments per post, a fixed Faker
@@ -12,7 +13,6 @@ import { ROOT } from '../../test/browser/server';
 // every run (a run writes sessions and last_seen). PostgreSQL gets a fresh schema.
 
 export const CACHE_DIR = path.join(ROOT, 'bench/.cache');
-const CLI = path.join(ROOT, 'dist/src/cli/index.js');
 const SEED = '5';
 /** Bump when the generated data changes shape, so stale caches are not reused. */
 const DATA_VERSION = 1;
@@ -26,13 +26,17 @@ export interface Size {
 }
 export const sizeOf = (posts: number): Size => ({ posts, users: Math.max(100, posts / 10), comments: posts * 3 });
 
-/** The environment the generator runs with: production profile, so the fake users' hash has the production cost. */
+/**
+ * The environment the generator runs with: the testing profile seeds only the
+ * roles (no starter library, whose long KaTeX notes would fill the first page
+ * of every size alike), with the production bcrypt cost for the fake users.
+ */
 function generatorEnv(database: Record<string, string>): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? ROOT,
-    NODE_ENV: 'production',
-    SECRET_KEY: 'bench-generator',
+    NODE_ENV: 'testing',
+    BCRYPT_ROUNDS: '12',
     LOG_LEVEL: 'warn',
     ...database,
   };
@@ -40,7 +44,7 @@ function generatorEnv(database: Record<string, string>): NodeJS.ProcessEnv {
 
 function fake(size: Size, database: Record<string, string>): void {
   const started = Date.now();
-  const args = [CLI, 'fake', '--users', String(size.users), '--posts', String(size.posts), '--comments', String(size.comments), '--seed', SEED];
+  const args = [path.join(appDir(), 'dist/src/cli/index.js'), 'fake', '--users', String(size.users), '--posts', String(size.posts), '--comments', String(size.comments), '--seed', SEED];
   execFileSync(process.execPath, args, { cwd: ROOT, env: generatorEnv(database), stdio: ['ignore', 'ignore', 'inherit'] });
   console.log(`  generated ${size.posts} posts, ${size.comments} comments, ${size.users} users in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
@@ -131,14 +135,17 @@ export async function sqliteTargets(file: string, size: Size, perPage = 20): Pro
   };
 }
 
-/** The machine, for the record. */
-export function machine(): Record<string, unknown> {
+/** The machine and the commit measured, for the record. */
+export function machine(checkout: string): Record<string, unknown> {
   const cpus = fs.readFileSync('/proc/cpuinfo', 'utf8');
   const model = /model name\s*:\s*(.+)/.exec(cpus)?.[1] ?? 'unknown';
   const cores = (cpus.match(/^processor\s*:/gm) ?? []).length;
   let commit = 'unknown';
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: checkout, encoding: 'utf8' }).trim();
+    if (checkout === ROOT && execFileSync('git', ['status', '--porcelain', '--', 'src', 'views', 'migrations', 'seeders'], { cwd: ROOT, encoding: 'utf8' }).trim()) {
+      commit += ' + uncommitted changes';
+    }
   } catch {
     // not a checkout
   }

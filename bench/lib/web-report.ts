@@ -20,7 +20,7 @@ export interface WebResults {
   startedAt: string;
   minutes?: number;
   mode: 'full' | 'quick';
-  settings: { seconds: number; warmupSeconds: number; connections: number; database: string; profile: string };
+  settings: { seconds: number; warmupSeconds: number; connections: number; database: string; profile: string; serverEnv?: Record<string, string> };
   ceiling?: Measured;
   sizes: SizeResult[];
   contention?: { posts: number; rate: number; alone: CaseResult; withLogins: CaseResult; logins: CaseResult; p99Ratio: number };
@@ -129,6 +129,8 @@ export function markdown(r: WebResults): string {
     });
     lines.push(mdRow([name.replace(/</g, '&lt;'), ...cells]));
   }
+  const saturated = r.sizes.flatMap((s) => s.cases.filter((c) => c.note).map((c) => `${c.name.replace(/</g, '&lt;')} at ${s.posts / 1000}k: ${c.note}`));
+  if (saturated.length) lines.push('', `† ${saturated.join('; ')}.`);
   if (r.contention) {
     const ct = r.contention;
     lines.push(

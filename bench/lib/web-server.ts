@@ -9,7 +9,22 @@ import { freePort, ROOT } from '../../test/browser/server';
 // process and, in cluster mode, of its workers. Threadpool threads (bcrypt,
 // SQLite) belong to the process, so their CPU is counted too.
 
-export const COMPILED_SERVER = path.join(ROOT, 'dist/src/server.js');
+/** The checkout whose compiled server is measured: this one, or a git worktree of another commit (--ref). */
+let appRoot = ROOT;
+export const appDir = () => appRoot;
+const compiledServer = () => path.join(appRoot, 'dist/src/server.js');
+
+/** Measures `commit` instead of the working tree: a temporary git worktree sharing node_modules. */
+export function useCommit(commit: string, parent: string): () => void {
+  const worktree = path.join(parent, 'ref');
+  execFileSync('git', ['worktree', 'add', '--detach', worktree, commit], { cwd: ROOT, stdio: 'ignore' });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(worktree, 'node_modules'));
+  appRoot = worktree;
+  return () => {
+    appRoot = ROOT;
+    execFileSync('git', ['worktree', 'remove', '--force', worktree], { cwd: ROOT, stdio: 'ignore' });
+  };
+}
 const START_TIMEOUT_MS = 60_000;
 const CLOCK_TICKS = (() => {
   try {
@@ -23,10 +38,10 @@ const CLOCK_TICKS = (() => {
 export function build(): void {
   const started = Date.now();
   try {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: appRoot, stdio: 'pipe' });
   } catch (err) {
     const out = String((err as { stdout?: Buffer }).stdout ?? '');
-    if (!fs.existsSync(COMPILED_SERVER)) throw new Error(`build failed:\n${out}`);
+    if (!fs.existsSync(compiledServer())) throw new Error(`build failed:\n${out}`);
     console.warn(`warning: tsc reported errors (JS was emitted anyway):\n${out.split('\n').slice(0, 5).join('\n')}`);
   }
   console.log(`built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -138,7 +153,7 @@ export async function spawnProcess(opts: {
  */
 export function startApp(dir: string, env: Record<string, string>): Promise<Served> {
   return spawnProcess({
-    script: COMPILED_SERVER,
+    script: compiledServer(),
     dir,
     name: 'server',
     ready: '/readyz',
