@@ -148,10 +148,11 @@ export class Training {
   }
 }
 
-/** Progress writes to the job row, coalesced: at most one in flight, the latest wins. */
+/** Progress writes to the job row, coalesced (at most one in flight, the latest wins) and never backwards. */
 function reporter(job: ModerationJob, log: Logger) {
   let latest: { stage: string; progress: number } | null = null;
   let writing: Promise<void> | null = null;
+  let highest = 0;
   const flush = async (): Promise<void> => {
     while (latest) {
       const next = latest;
@@ -162,7 +163,9 @@ function reporter(job: ModerationJob, log: Logger) {
   };
   return {
     progress(stage: string, progress: number) {
-      latest = { stage, progress: Math.min(0.95, Math.max(0, progress)) };
+      // The final refit on every label reports its epochs again: keep the bar where it was.
+      highest = Math.min(0.95, Math.max(highest, progress));
+      latest = { stage, progress: highest };
       writing ??= flush();
     },
     async drain() {
