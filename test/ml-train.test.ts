@@ -88,7 +88,7 @@ describe('trainModerationModel', () => {
     expect(model.info.labels).toEqual({ total: 300, positive: 100, negative: 200 });
     expect(model.info.metrics.f1).toBeGreaterThan(0.9);
     expect(model.info.metrics.auc).toBeGreaterThan(0.95);
-    expect(model.info.hyperparameters).toMatchObject({ optimizer: 'adagrad', lr: 0.5, selfTraining: false });
+    expect(model.info.hyperparameters).toMatchObject({ optimizer: 'adagrad', lr: 0.5, selfTraining: false, refit: true });
     expect(model.info).toMatchObject({ version: 7, trainedAt: '2024-06-01T00:00:00.000Z', threshold: 0.5 });
   });
 

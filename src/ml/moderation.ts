@@ -5,7 +5,7 @@ import { evaluate } from './metrics';
 import { DEFAULT_FEATURES, ModerationModel, type ResolvedFeatureOptions } from './model';
 import { selfTrain, type SelfTrainingOptions } from './self-training';
 import { stratifiedSplit } from './split';
-import { TRAIN_DEFAULTS, withDefaults, type EpochReport, type TrainOptions } from './train';
+import { fitLogistic, TRAIN_DEFAULTS, withDefaults, type EpochReport, type TrainOptions } from './train';
 
 export interface LabelledText {
   text: string;
@@ -22,6 +22,12 @@ export interface ModerationTrainOptions {
   threshold?: number;
   version?: number;
   trainedAt?: Date;
+  /**
+   * After early stopping has chosen the number of epochs, train again on all labels (training
+   * and validation) for that many epochs. Default true; the reported metrics stay those of the
+   * validation run. Not done with self-training.
+   */
+  refit?: boolean;
   /** Learn also from confident predictions on these texts (semi-supervised); off by default. */
   selfTraining?: SelfTrainingOptions | false;
   unlabelled?: string[];
@@ -76,9 +82,12 @@ export function trainModerationModel(examples: LabelledText[], opts: ModerationT
   const unlabelled = opts.selfTraining ? (opts.unlabelled ?? []).map((t) => hashFeatures(t, features)) : [];
   const result = selfTrain(fit, unlabelled, val, train, opts.selfTraining || { rounds: 0 });
   const metrics = val ? evaluate(predictProba(result.weights, val.x), val.y) : null;
+  // Validation chose the number of epochs; the final model then learns from every label.
+  const refit = (opts.refit ?? true) && val !== null && !opts.selfTraining && result.bestEpoch > 0;
+  const weights = refit ? fitLogistic({ x, y }, null, { ...train, epochs: result.bestEpoch, patience: 0 }).weights : result.weights;
   const positive = y.filter((v) => v === 1).length;
   const resolved = withDefaults(train);
-  const model = new ModerationModel(Float32Array.from(result.weights), features, {
+  const model = new ModerationModel(Float32Array.from(weights), features, {
     version: opts.version ?? 1,
     trainedAt: (opts.trainedAt ?? new Date()).toISOString(),
     threshold: opts.threshold ?? 0.5,
@@ -92,6 +101,7 @@ export function trainModerationModel(examples: LabelledText[], opts: ModerationT
       patience: resolved.patience,
       seed,
       valFraction: split.val.length / examples.length,
+      refit,
       selfTraining: Boolean(opts.selfTraining),
       pseudoLabels: result.pseudoLabels,
     },
