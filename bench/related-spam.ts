@@ -31,7 +31,7 @@ export function runSpam(log: (s: string) => void): Row[] {
   const rows: Row[] = [];
   const strategies: Strategy[] = ['auto', 'scan', 'tables'];
   for (const strategy of strategies) {
-    const stats = measureQueries(queries.length, K, truth, (i) => index.index.query(queries[i], K, undefined, strategy).map((n) => n.id));
+    const stats = measureQueries(queries.length, K, truth, (i) => index.index.query(queries[i], K, undefined, { strategy }).map((n) => n.id));
     const chosen = strategy === 'auto' ? `auto → ${index.index.strategy()}` : strategy;
     rows.push({ dataset, method: `NoteIndex, strategy ${chosen}`, n: train.length, ...stats });
   }

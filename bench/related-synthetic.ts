@@ -55,7 +55,7 @@ export async function runSynthetic(c: SyntheticCase, log: (s: string) => void): 
     // After the edits above, truth no longer matches 1000 ids exactly; restore them first.
     for (let i = 0; i < 1000; i++) index.set((i * 7919) % c.n, data.subarray(((i * 7919) % c.n) * DIM, (((i * 7919) % c.n) + 1) * DIM));
     for (const strategy of ['scan', 'exact'] as Strategy[]) {
-      const s = measureQueries(c.baselines, K, truth, (i) => ids(index.query(row(i), K, undefined, strategy)));
+      const s = measureQueries(c.baselines, K, truth, (i) => ids(index.query(row(i), K, undefined, { strategy })));
       rows.push({ dataset, method: `LSH index, strategy ${strategy}`, n: c.n, ...s });
     }
   }
@@ -90,5 +90,5 @@ function hnswRow(c: SyntheticCase, dataset: string, data: Float32Array, queries:
 }
 
 function describe(o: Required<LshOptions>): string {
-  return `L=${o.tables} b=${o.bandBits} bits=${o.codeBits} probes=${o.probes} rerank=${o.rerank}`;
+  return `L=${o.tables} b=${o.bandBits} bits=${o.codeBits} cand=${o.candidates} rerank=${o.rerank}`;
 }

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 const CACHE = join(__dirname, 'results', 'tmp');
+// Workers do not inherit tsx's loader reliably, so each one registers it before loading the TS file.
+const WORKER_BOOT = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(join(__dirname, 'related-truth-worker.ts'))});`;
 
 export async function groundTruth(data: Float32Array, queries: Float32Array, dim: number, k: number, key: string): Promise<Int32Array> {
   const file = join(CACHE, `truth-${key}.bin`);
@@ -24,7 +26,7 @@ export async function groundTruth(data: Float32Array, queries: Float32Array, dim
     Array.from({ length: workers }, (_, w) => {
       const job = { data: data.buffer, queries: queries.buffer, dim, k, from: w * per, to: Math.min(q, (w + 1) * per) };
       return new Promise<Int32Array>((resolve, reject) => {
-        const worker = new Worker(join(__dirname, 'related-truth-worker.ts'), { workerData: job, execArgv: ['--import', 'tsx'] });
+        const worker = new Worker(WORKER_BOOT, { eval: true, workerData: job });
         worker.once('message', (ids: Int32Array) => resolve(ids));
         worker.once('error', reject);
       });

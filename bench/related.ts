@@ -10,18 +10,19 @@ import type { Row } from './related-measure';
 import { runSpam } from './related-spam';
 import { runSynthetic, type SyntheticCase } from './related-synthetic';
 
+// Index parameters per size (tuned with bench/related-tune.ts; the reasons are in the doc).
 const CASES: Record<string, SyntheticCase> = {
   '100k': {
     n: 100_000,
     queries: 2000,
     baselines: 100,
-    lsh: { seed: 1, strategy: 'tables', tables: 16, bandBits: 14, codeBits: 256, probes: 16, rerank: 200 },
+    lsh: { seed: 1, tables: 16, bandBits: 14, codeBits: 256, probes: 64, candidates: 2000, rerank: 100 },
     hnsw: { m: 16, efConstruction: 100 },
   },
   '1m': {
     n: 1_000_000,
     queries: 1000,
-    lsh: { seed: 1, strategy: 'tables', tables: 16, bandBits: 16, codeBits: 256, probes: 16, rerank: 200 },
+    lsh: { seed: 1, tables: 14, bandBits: 18, codeBits: 256, probes: 64, candidates: 3000, rerank: 200 },
     hnsw: { m: 16, efConstruction: 100 },
   },
 };

@@ -1,4 +1,5 @@
 import { ClusteredGenerator } from '../bench/lib/vectors';
+import { ListArena, NO_ITEM } from '../src/ml/lsh-arena';
 import { hamming, popcount32, splitmix32 } from '../src/ml/lsh-hash';
 import { denseIndex, sparseIndex, type LshIndex, type Strategy } from '../src/ml/lsh';
 
@@ -30,7 +31,7 @@ function exactTop(data: Float32Array, q: Float32Array, k: number): number[] {
 }
 
 function build(data: Float32Array, strategy: Strategy, seed = 7): LshIndex<Float32Array> {
-  const index = denseIndex({ dim: DIM, seed, strategy, tables: 12, bandBits: 10, codeBits: 128, probes: 12, rerank: 100 });
+  const index = denseIndex({ dim: DIM, seed, strategy, tables: 12, bandBits: 10, codeBits: 128, probes: 12, candidates: 0, rerank: 100 });
   for (let i = 0; i < data.length / DIM; i++) index.set(i, row(data, i));
   return index;
 }
@@ -72,6 +73,33 @@ describe('codes and Hamming distance', () => {
     expect(b.code(17)).toEqual(a.code(17));
     expect(c.code(17)).not.toEqual(a.code(17));
     expect(b.query(row(queries, 0), 10)).toEqual(a.query(row(queries, 0), 10));
+  });
+});
+
+describe('list arena', () => {
+  it('keeps many growable lists in step with plain arrays through pushes and removals', () => {
+    const arena = new ListArena(50, true, 16);
+    const ref: number[][] = Array.from({ length: 50 }, () => []);
+    const next = splitmix32(1);
+    for (let step = 0; step < 20_000; step++) {
+      const list = next() % 50;
+      if (ref[list].length > 0 && next() % 3 === 0) {
+        const p = next() % ref[list].length;
+        const last = ref[list].pop()!;
+        const moved = p < ref[list].length ? (ref[list][p] = last) : NO_ITEM;
+        expect(arena.removeAt(list, p)).toBe(moved);
+      } else {
+        const x = next() % 1000;
+        expect(arena.push(list, x, x / 2)).toBe(ref[list].length);
+        ref[list].push(x);
+      }
+    }
+    for (let list = 0; list < 50; list++) {
+      const off = arena.offset(list);
+      const n = arena.size(list);
+      expect(Array.from(arena.items.subarray(off, off + n))).toEqual(ref[list]);
+      expect(Array.from(arena.values!.subarray(off, off + n))).toEqual(ref[list].map((x) => x / 2));
+    }
   });
 });
 

@@ -4,79 +4,85 @@
 // as big (blocks are recycled through one free list per size class), so push is amortised O(1).
 
 const NONE = 0xffffffff;
+const SIZE_BITS = 26; // meta[2i + 1] = size | class << SIZE_BITS
+const SIZE_MASK = (1 << SIZE_BITS) - 1;
 
 export class ListArena {
   items: Uint32Array;
   values: Float32Array | undefined;
-  private readonly offsets: Uint32Array;
-  private readonly sizes: Uint32Array;
-  private readonly classes: Uint8Array; // block of list i holds 2^classes[i] entries
+  // Offset and size|class of list i side by side, so a lookup is one cache line, not three.
+  private readonly meta: Uint32Array;
   private readonly free: number[][] = [];
   private top = 0;
 
   constructor(readonly lists: number, withValues: boolean, initialEntries = 1024) {
     this.items = new Uint32Array(Math.max(16, initialEntries));
     this.values = withValues ? new Float32Array(this.items.length) : undefined;
-    this.offsets = new Uint32Array(lists).fill(NONE);
-    this.sizes = new Uint32Array(lists);
-    this.classes = new Uint8Array(lists);
+    this.meta = new Uint32Array(2 * lists);
+    for (let i = 0; i < lists; i++) this.meta[2 * i] = NONE;
   }
 
   size(list: number): number {
-    return this.sizes[list];
+    return this.meta[2 * list + 1] & SIZE_MASK;
   }
 
   /** Where list's entries start in items/values (meaningless when the list is empty). */
   offset(list: number): number {
-    return this.offsets[list];
+    return this.meta[2 * list];
   }
 
   /** Appends x (and its value) to list; returns its position in the list. */
   push(list: number, x: number, value = 0): number {
-    const n = this.sizes[list];
-    if (this.offsets[list] === NONE) {
-      this.offsets[list] = this.alloc(1);
-      this.classes[list] = 1;
-    } else if (n === 1 << this.classes[list]) {
-      this.move(list, this.classes[list] + 1);
+    const m = 2 * list;
+    let n = this.meta[m + 1] & SIZE_MASK;
+    let cls = this.meta[m + 1] >>> SIZE_BITS;
+    if (this.meta[m] === NONE) {
+      cls = 1;
+      this.meta[m] = this.alloc(cls);
+    } else if (n === 1 << cls) {
+      if (n === SIZE_MASK + 1) throw new RangeError('list too long');
+      cls++;
+      this.move(m, n, cls);
     }
-    const at = this.offsets[list] + n;
+    const at = this.meta[m] + n;
     this.items[at] = x;
     if (this.values) this.values[at] = value;
-    this.sizes[list] = n + 1;
+    this.meta[m + 1] = ((n + 1) | (cls << SIZE_BITS)) >>> 0;
     return n;
   }
 
   /** Removes entry p by moving the last entry into it; returns that moved item, or NONE. */
   removeAt(list: number, p: number): number {
-    const off = this.offsets[list];
-    const last = this.sizes[list] - 1;
-    this.sizes[list] = last;
+    const m = 2 * list;
+    const off = this.meta[m];
+    const cls = this.meta[m + 1] >>> SIZE_BITS;
+    const last = (this.meta[m + 1] & SIZE_MASK) - 1;
     let moved = NONE;
     if (p !== last) {
       moved = this.items[off + p] = this.items[off + last];
       if (this.values) this.values[off + p] = this.values[off + last];
     }
     if (last === 0) {
-      this.release(off, this.classes[list]);
-      this.offsets[list] = NONE;
+      this.release(off, cls);
+      this.meta[m] = NONE;
+      this.meta[m + 1] = 0;
+    } else {
+      this.meta[m + 1] = (last | (cls << SIZE_BITS)) >>> 0;
     }
     return moved;
   }
 
   memoryBytes(): number {
-    return this.items.byteLength * (this.values ? 2 : 1) + this.offsets.byteLength + this.sizes.byteLength + this.classes.byteLength;
+    return this.items.byteLength * (this.values ? 2 : 1) + this.meta.byteLength;
   }
 
-  private move(list: number, cls: number): void {
-    const from = this.offsets[list];
-    const n = this.sizes[list];
+  private move(m: number, n: number, cls: number): void {
+    const from = this.meta[m];
     const to = this.alloc(cls);
     this.items.copyWithin(to, from, from + n);
     this.values?.copyWithin(to, from, from + n);
-    this.release(from, this.classes[list]);
-    this.offsets[list] = to;
-    this.classes[list] = cls;
+    this.release(from, cls - 1);
+    this.meta[m] = to;
   }
 
   private alloc(cls: number): number {

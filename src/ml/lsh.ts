@@ -21,8 +21,10 @@ export interface LshOptions {
   bandBits?: number;
   /** Code length in bits (multiple of 32, ≥ tables × bandBits); the extra bits sharpen the Hamming filter. */
   codeBits?: number;
-  /** Buckets visited per table (1 = home bucket only). */
+  /** Most buckets visited per table (1 = home bucket only; at most 256). */
   probes?: number;
+  /** Stop probing once a round of probes has found this many candidates (0: always all `probes`). */
+  candidates?: number;
   /** Candidates (closest by Hamming distance) re-ranked by exact cosine. */
   rerank?: number;
   strategy?: Strategy;
@@ -34,6 +36,14 @@ export interface LshOptions {
   capacity?: number;
 }
 
+/** Per-query overrides of the index's options. */
+export interface QueryOptions {
+  strategy?: Strategy;
+  probes?: number;
+  candidates?: number;
+  rerank?: number;
+}
+
 export interface Neighbor {
   id: number;
   score: number;
@@ -41,19 +51,24 @@ export interface Neighbor {
 
 export type Filter = (id: number) => boolean;
 
-// Measured by bench/related-thresholds.ts on this machine (256-d dense, TF-IDF sparse notes).
+// General-purpose defaults for 256-d embeddings at 25k–1M items; exactMax / scanMax come from
+// bench/related-thresholds.ts (below ~10k items only exact search keeps recall@10 ≥ 0.95 on
+// clustered data; code scans win until ~25k). See docs/related-notes.md.
 const DEFAULTS = {
   seed: 0x5eed,
   tables: 16,
   bandBits: 14,
   codeBits: 256,
-  probes: 8,
+  probes: 64,
+  candidates: 2000,
   rerank: 200,
   strategy: 'auto' as Strategy,
-  exactMax: 3000,
-  scanMax: 30_000,
+  exactMax: 10_000,
+  scanMax: 25_000,
   capacity: 1024,
 };
+
+const MAX_PROBES = 256;
 
 export class LshIndex<V> {
   readonly options: Required<LshOptions>;
@@ -71,7 +86,8 @@ export class LshIndex<V> {
   private readonly prober: ProbeSequencer;
   private readonly proj: Float64Array;
   private readonly qcode: Uint32Array;
-  private readonly keys: Uint32Array;
+  private readonly keys: Uint32Array; // table t's probe sequence at [t * MAX_PROBES, …)
+  private readonly counts: Uint32Array;
   private cand = new Uint32Array(1024);
   private dist = new Uint16Array(1024);
   private ordered = new Uint32Array(1024);
@@ -91,10 +107,11 @@ export class LshIndex<V> {
     this.live = new Uint8Array(this.capacity);
     this.stamp = new Uint32Array(this.capacity);
     this.tables = new BandTables(o.tables, o.bandBits, this.capacity);
-    this.prober = new ProbeSequencer(o.bandBits, Math.max(1, o.probes));
+    this.prober = new ProbeSequencer(o.bandBits, MAX_PROBES);
     this.proj = new Float64Array(o.codeBits);
     this.qcode = new Uint32Array(this.words);
-    this.keys = new Uint32Array(Math.max(1, o.probes));
+    this.keys = new Uint32Array(o.tables * MAX_PROBES);
+    this.counts = new Uint32Array(o.tables);
     this.histogram = new Uint32Array(o.codeBits + 2);
   }
 
@@ -161,26 +178,30 @@ export class LshIndex<V> {
    * Filtered ids are never returned; if the LSH candidates hold fewer than k visible items, it
    * falls back to scanning every code, so k items come back whenever k visible ones exist.
    */
-  query(v: V, k: number, filter?: Filter, strategy: Strategy = 'auto'): Neighbor[] {
+  query(v: V, k: number, filter?: Filter, opts: QueryOptions = {}): Neighbor[] {
     this.store.validate(v);
     const kk = Math.min(Math.floor(k), this.size);
     if (!(kk >= 1)) return [];
+    const strategy = !opts.strategy || opts.strategy === 'auto' ? this.strategy() : opts.strategy;
+    const probes = Math.max(1, Math.min(MAX_PROBES, Math.floor(opts.probes ?? this.options.probes)));
+    const rerank = Math.max(kk, Math.floor(opts.rerank ?? this.options.rerank));
+    const enough = Math.max(0, opts.candidates ?? this.options.candidates);
     try {
       if (this.store.prepare(v) === 0) return [];
-      return this.answer(kk, strategy === 'auto' ? this.strategy() : strategy, filter);
+      return this.answer(kk, strategy, probes, enough, rerank, filter);
     } finally {
       this.store.release();
     }
   }
 
   /** Neighbours of a stored item, itself excluded. */
-  related(id: number, k: number, filter?: Filter, strategy: Strategy = 'auto'): Neighbor[] {
+  related(id: number, k: number, filter?: Filter, opts?: QueryOptions): Neighbor[] {
     const v = this.vector(id);
     if (v === undefined) return [];
-    return this.query(v, k, filter ? (other) => other !== id && filter(other) : (other) => other !== id, strategy);
+    return this.query(v, k, filter ? (other) => other !== id && filter(other) : (other) => other !== id, opts);
   }
 
-  private answer(k: number, strategy: Exclude<Strategy, 'auto'>, filter?: Filter): Neighbor[] {
+  private answer(k: number, strategy: Exclude<Strategy, 'auto'>, probes: number, enough: number, rerank: number, filter?: Filter): Neighbor[] {
     const top = new TopK(k);
     if (strategy === 'exact') {
       this.exact(top, filter);
@@ -189,11 +210,11 @@ export class LshIndex<V> {
     this.store.projectQuery(this.proj);
     packSigns(this.proj, this.options.codeBits, this.qcode, 0);
     if (strategy === 'tables') {
-      this.rerank(this.probeTables(), top, filter);
+      this.rerank(this.probeTables(probes, enough), top, rerank, filter);
       if (top.count >= k) return top.result(this.ids);
       top.reset();
     }
-    this.rerank(this.allSlots(), top, filter);
+    this.rerank(this.allSlots(), top, rerank, filter);
     return top.result(this.ids);
   }
 
@@ -208,17 +229,28 @@ export class LshIndex<V> {
   }
 
   /** Unique live slots in the probed buckets of every table; returns their count (in this.cand). */
-  private probeTables(): number {
+  /**
+   * Unique live slots in the probed buckets (into this.cand; returns how many). Buckets are visited
+   * in rounds, the p-th best probe of every table in round p, until `probes` rounds are done or,
+   * after a round, at least `enough` candidates were found, so sparse regions get more probes.
+   */
+  private probeTables(probes: number, enough: number): number {
     const o = this.options;
     const epoch = this.nextEpoch();
     const lists = this.tables.lists;
-    let n = 0;
+    const { keys, counts } = this;
+    let rounds = 0;
     for (let t = 0; t < o.tables; t++) {
       const start = t * o.bandBits;
       const home = bandKey(this.qcode, 0, start, o.bandBits);
-      const probes = this.prober.sequence(home, this.proj, start, o.probes, this.keys);
-      for (let p = 0; p < probes; p++) {
-        const list = t * this.tables.buckets + this.keys[p];
+      counts[t] = this.prober.sequence(home, this.proj, start, probes, keys.subarray(t * MAX_PROBES));
+      rounds = Math.max(rounds, counts[t]);
+    }
+    let n = 0;
+    for (let p = 0; p < rounds && !(enough > 0 && n >= enough); p++) {
+      for (let t = 0; t < o.tables; t++) {
+        if (p >= counts[t]) continue;
+        const list = t * this.tables.buckets + keys[t * MAX_PROBES + p];
         const size = lists.size(list);
         if (size === 0) continue;
         if (n + size > this.cand.length) this.growCandidates(n + size);
@@ -243,7 +275,7 @@ export class LshIndex<V> {
   }
 
   /** Orders the n candidates by Hamming distance (counting sort) and re-ranks the closest visible ones. */
-  private rerank(n: number, top: TopK, filter?: Filter): void {
+  private rerank(n: number, top: TopK, budget: number, filter?: Filter): void {
     const { words, cand, dist, histogram, codes, qcode } = this;
     const bits = this.options.codeBits;
     histogram.fill(0);
@@ -255,7 +287,6 @@ export class LshIndex<V> {
     for (let d = 1; d <= bits + 1; d++) histogram[d] += histogram[d - 1];
     const ordered = this.ordered;
     for (let i = 0; i < n; i++) ordered[histogram[dist[i]]++] = cand[i];
-    let budget = Math.max(this.options.rerank, top.k);
     for (let i = 0; i < n && budget > 0; i++) {
       const s = ordered[i];
       if (filter && !filter(this.ids[s])) continue;
