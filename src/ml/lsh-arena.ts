@@ -10,14 +10,17 @@ const SIZE_MASK = (1 << SIZE_BITS) - 1;
 export class ListArena {
   items: Uint32Array;
   values: Float32Array | undefined;
+  /** A second integer per entry (e.g. where the entry sits in its owner's own arrays). */
+  aux: Uint32Array | undefined;
   // Offset and size|class of list i side by side, so a lookup is one cache line, not three.
   private readonly meta: Uint32Array;
   private readonly free: number[][] = [];
   private top = 0;
 
-  constructor(readonly lists: number, withValues: boolean, initialEntries = 1024) {
+  constructor(readonly lists: number, withValues: boolean, initialEntries = 1024, withAux = false) {
     this.items = new Uint32Array(Math.max(16, initialEntries));
     this.values = withValues ? new Float32Array(this.items.length) : undefined;
+    this.aux = withAux ? new Uint32Array(this.items.length) : undefined;
     this.meta = new Uint32Array(2 * lists);
     for (let i = 0; i < lists; i++) this.meta[2 * i] = NONE;
   }
@@ -32,7 +35,7 @@ export class ListArena {
   }
 
   /** Appends x (and its value) to list; returns its position in the list. */
-  push(list: number, x: number, value = 0): number {
+  push(list: number, x: number, value = 0, aux = 0): number {
     const m = 2 * list;
     let n = this.meta[m + 1] & SIZE_MASK;
     let cls = this.meta[m + 1] >>> SIZE_BITS;
@@ -47,11 +50,12 @@ export class ListArena {
     const at = this.meta[m] + n;
     this.items[at] = x;
     if (this.values) this.values[at] = value;
+    if (this.aux) this.aux[at] = aux;
     this.meta[m + 1] = ((n + 1) | (cls << SIZE_BITS)) >>> 0;
     return n;
   }
 
-  /** Removes entry p by moving the last entry into it; returns that moved item, or NONE. */
+  /** Removes entry p by moving the last entry into it; returns that moved item, or NONE (its aux is then at p). */
   removeAt(list: number, p: number): number {
     const m = 2 * list;
     const off = this.meta[m];
@@ -61,6 +65,7 @@ export class ListArena {
     if (p !== last) {
       moved = this.items[off + p] = this.items[off + last];
       if (this.values) this.values[off + p] = this.values[off + last];
+      if (this.aux) this.aux[off + p] = this.aux[off + last];
     }
     if (last === 0) {
       this.release(off, cls);
@@ -73,7 +78,7 @@ export class ListArena {
   }
 
   memoryBytes(): number {
-    return this.items.byteLength * (this.values ? 2 : 1) + this.meta.byteLength;
+    return this.items.byteLength * (1 + (this.values ? 1 : 0) + (this.aux ? 1 : 0)) + this.meta.byteLength;
   }
 
   private move(m: number, n: number, cls: number): void {
@@ -81,6 +86,7 @@ export class ListArena {
     const to = this.alloc(cls);
     this.items.copyWithin(to, from, from + n);
     this.values?.copyWithin(to, from, from + n);
+    this.aux?.copyWithin(to, from, from + n);
     this.release(from, cls - 1);
     this.meta[m] = to;
   }
@@ -108,6 +114,11 @@ export class ListArena {
       const values = new Float32Array(length);
       values.set(this.values.subarray(0, this.top));
       this.values = values;
+    }
+    if (this.aux) {
+      const aux = new Uint32Array(length);
+      aux.set(this.aux.subarray(0, this.top));
+      this.aux = aux;
     }
   }
 }

@@ -3,8 +3,9 @@
 // scratch array) and inverted (per-dimension posting lists), because exact cosine with *every*
 // note is cheaper term-at-a-time: a query touches Σ df of its terms (≈125k postings on the
 // SpamAssassin corpus) instead of every stored component (≈2.4M), and the accumulators fit in
-// cache. Postings are removed eagerly in O(nnz log nnz): each forward entry remembers its position
-// in the posting list, and the entry moved into the hole is found by binary search.
+// cache. Postings are removed eagerly in O(nnz): each forward entry remembers its position in the
+// posting list and each posting its position k in the forward arrays, so the posting moved into
+// a hole can tell its owner where it went.
 import type { SparseVector } from './features';
 import { ListArena, NO_ITEM } from './lsh-arena';
 import { SparseHyperplanes } from './lsh-hash';
@@ -28,7 +29,7 @@ export class SparseStore implements VectorStore<SparseVector> {
 
   constructor(readonly dim: number, bits: number, seed: number) {
     this.scratch = new Float32Array(dim);
-    this.postings = new ListArena(dim, true, 1 << 16);
+    this.postings = new ListArena(dim, true, 1 << 16, true);
     this.planes = new SparseHyperplanes(bits, seed);
   }
 
@@ -59,7 +60,7 @@ export class SparseStore implements VectorStore<SparseVector> {
       const i = v.indices[k];
       const w = (stored.values[k] = v.values[k] / norm);
       if (w === 0) continue; // underflow: keeps "in a posting list" ⇔ "non-zero" for clear()
-      stored.pos[k] = this.postings.push(i, slot, w);
+      stored.pos[k] = this.postings.push(i, slot, w, k);
     }
     this.vectors[slot] = stored;
     return norm;
@@ -122,7 +123,7 @@ export class SparseStore implements VectorStore<SparseVector> {
   }
 
   vectorBytes(slot: number): number {
-    return (this.vectors[slot] ?? EMPTY).indices.length * 20 + 120;
+    return (this.vectors[slot] ?? EMPTY).indices.length * 24 + 120; // forward 12 B + posting 12 B per term
   }
 
   storageBytes(): number {
@@ -140,18 +141,6 @@ export class SparseStore implements VectorStore<SparseVector> {
   private unlink(i: number, p: number): void {
     const moved = this.postings.removeAt(i, p);
     if (moved === NO_ITEM) return;
-    const m = this.vectors[moved];
-    m.pos[lowerBound(m.indices, i)] = p;
+    this.vectors[moved].pos[this.postings.aux![this.postings.offset(i) + p]] = p;
   }
-}
-
-function lowerBound(a: Uint32Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
