@@ -130,6 +130,22 @@ describe('hashFeatures', () => {
     expect(hashFeatures(long, { maxChars: 0 }).indices.length).toBe(0);
   });
 
+  it('can normalise the word and char n-grams separately before adding them', () => {
+    const text = texts[0];
+    const words = hashFeatures(text, { charNgrams: null });
+    const chars = hashFeatures(text, { wordNgrams: [0, 0] });
+    const sum = new Map<number, number>();
+    for (const v of [words, chars]) v.indices.forEach((i, k) => sum.set(i, (sum.get(i) ?? 0) + v.values[k]));
+    const norm = Math.hypot(...sum.values());
+    const both = hashFeatures(text, { normalizeBlocks: true });
+    expect([...both.indices]).toEqual([...sum.keys()].sort((a, b) => a - b));
+    both.indices.forEach((i, k) => expect(both.values[k]).toBeCloseTo(sum.get(i)! / norm, 6));
+    // The words weigh half of the squared norm, however many char n-grams there are.
+    const wordShare = both.indices.reduce((s, i, k) => s + (words.indices.includes(i) ? both.values[k] ** 2 : 0), 0);
+    expect(wordShare).toBeGreaterThan(0.4);
+    expect(hashFeatures('', { normalizeBlocks: true }).indices.length).toBe(0);
+  });
+
   it('gives an empty vector for empty text and for non-string input', () => {
     expect(hashFeatures('').indices.length).toBe(0);
     expect(hashFeatures('   ').values.length).toBe(0);

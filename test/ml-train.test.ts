@@ -101,6 +101,12 @@ describe('trainModerationModel', () => {
     expect(JSON.stringify(json).length).toBeLessThan(200_000);
   });
 
+  it('loads models saved before block normalisation existed as trained without it', () => {
+    const json = model.toJSON();
+    const { normalizeBlocks: _, ...older } = json.features;
+    expect(ModerationModel.fromJSON({ ...json, features: older }).features.normalizeBlocks).toBe(false);
+  });
+
   it('refuses malformed model data', () => {
     const good = model.toJSON();
     expect(() => ModerationModel.fromJSON(null)).toThrow();

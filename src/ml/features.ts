@@ -27,6 +27,12 @@ export interface FeatureOptions {
   normalize?: boolean;
   /** Look at the first maxChars characters only (at most MAX_TEXT_CHARS, the default). */
   maxChars?: number;
+  /**
+   * L2-normalise the word n-grams and the char n-grams each on their own before adding them
+   * (then normalise the sum if `normalize`), as stacking two vectorizers does. Otherwise the
+   * far more numerous char n-grams outweigh the words. Default false.
+   */
+  normalizeBlocks?: boolean;
 }
 
 // Different seeds keep the word "the" and the character trigram "the" apart.
@@ -214,9 +220,43 @@ export function hashFeatures(text: string, opts: FeatureOptions = {}): SparseVec
   acc.start(2 * s.length);
   const word = opts.wordNgrams ?? [1, 2];
   const char = opts.charNgrams === undefined ? [3, 5] : opts.charNgrams;
-  if (word[0] >= 1 && word[1] >= word[0]) addWordNgrams(acc, tokenizeNormalised(s), word[0], word[1]);
-  if (char && char[0] >= 1 && char[1] >= char[0]) addCharNgrams(acc, s, char[0], char[1]);
-  return acc.finish(opts.sublinearTf ?? true, opts.normalize ?? true);
+  const sublinear = opts.sublinearTf ?? true;
+  const normalize = opts.normalize ?? true;
+  const words = word[0] >= 1 && word[1] >= word[0];
+  const chars = char !== null && char[0] >= 1 && char[1] >= char[0];
+  if (words) addWordNgrams(acc, tokenizeNormalised(s), word[0], word[1]);
+  if (!(opts.normalizeBlocks && words && chars)) {
+    if (chars) addCharNgrams(acc, s, char[0], char[1]);
+    return acc.finish(sublinear, normalize);
+  }
+  const wordPart = acc.finish(sublinear, true);
+  acc.start(2 * s.length);
+  addCharNgrams(acc, s, char[0], char[1]);
+  return addSparse(wordPart, acc.finish(sublinear, true), normalize);
+}
+
+/** a + b (both with increasing indices), optionally L2-normalised. */
+function addSparse(a: SparseVector, b: SparseVector, normalize: boolean): SparseVector {
+  const indices = new Uint32Array(a.indices.length + b.indices.length);
+  const sums = new Float64Array(indices.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.indices.length || j < b.indices.length) {
+    const ai = i < a.indices.length ? a.indices[i] : Infinity;
+    const bj = j < b.indices.length ? b.indices[j] : Infinity;
+    const v = ai <= bj ? a.values[i] : 0;
+    const at = Math.min(ai, bj);
+    const sum = v + (bj <= ai ? b.values[j++] : 0);
+    if (ai <= bj) i++;
+    if (sum === 0) continue;
+    indices[n] = at;
+    sums[n++] = sum;
+  }
+  let norm = 0;
+  for (let k = 0; k < n; k++) norm += sums[k] * sums[k];
+  const scale = normalize && norm > 0 ? 1 / Math.sqrt(norm) : 1;
+  return { indices: indices.slice(0, n), values: Float32Array.from(sums.subarray(0, n), (v) => v * scale) };
 }
 
 export function dot(a: SparseVector, w: Float32Array | Float64Array): number {

@@ -18,6 +18,8 @@ export const DEFAULT_FEATURES: ResolvedFeatureOptions = {
   // Chosen on the validation split: the first 2,048 characters scored better than the first
   // 32,768 (long tails of HTML and attachments add noise) and cost a third of the time.
   maxChars: 2048,
+  // Words and char n-grams weigh the same: lower validation loss and higher AUC than one joint norm.
+  normalizeBlocks: true,
 };
 
 export interface ModelInfo {
@@ -42,6 +44,8 @@ const serializedSchema = z.object({
     sublinearTf: z.boolean(),
     normalize: z.boolean(),
     maxChars: z.number().int().min(0),
+    // Absent from models saved before the option existed, which were trained without it.
+    normalizeBlocks: z.boolean().default(false),
   }),
   weights: z.object({ nnz: z.number().int().min(0), indices: z.string(), values: z.string() }),
   version: z.number().int(),

@@ -37,7 +37,7 @@ export interface ModerationTrainOptions {
 export const MODERATION_TRAIN_DEFAULTS: TrainOptions = {
   ...TRAIN_DEFAULTS,
   optimizer: 'adagrad',
-  lr: 0.3,
+  lr: 0.6,
   l2: 1e-6,
   batchSize: 16,
   epochs: 6,
