@@ -11,7 +11,7 @@ export type Migration = MigrationFn<QueryInterface>;
  * qualifies a bare name with "public", so name the configured schema explicitly.
  */
 export function table(qi: QueryInterface, tableName: string): string | { tableName: string; schema: string } {
-  const schema = (qi.sequelize.options as { searchPath?: string }).searchPath;
+  const schema = (qi.sequelize as unknown as { options: { searchPath?: string } }).options.searchPath;
   return schema ? { tableName, schema } : tableName;
 }
 
