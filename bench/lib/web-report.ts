@@ -13,6 +13,8 @@ export interface SizeResult {
   posts: number;
   users: number;
   comments: number;
+  /** Work the server did by itself after the first post page (the related-notes index), before the cases. */
+  background?: { seconds: number; cpuSeconds: number };
   cases: CaseResult[];
 }
 export interface WebResults {
@@ -129,6 +131,8 @@ export function markdown(r: WebResults): string {
     });
     lines.push(mdRow([name.replace(/</g, '&lt;'), ...cells]));
   }
+  const background = r.sizes.filter((s) => s.background).map((s) => `${s.posts / 1000}k: ${s.background!.cpuSeconds} s of CPU over ${s.background!.seconds} s`);
+  if (background.length) lines.push('', `Background work after the first post page (the related-notes index), waited out before the cases: ${background.join(', ')}.`);
   const saturated = r.sizes.flatMap((s) => s.cases.filter((c) => c.note).map((c) => `${c.name.replace(/</g, '&lt;')} at ${s.posts / 1000}k: ${c.note}`));
   if (saturated.length) lines.push('', `† ${saturated.join('; ')}.`);
   if (r.contention) {
