@@ -29,6 +29,7 @@ const AL_L2 = Number(process.argv.find((a) => a.startsWith('--al-l2='))?.slice('
 const alTrain = (labels: number) => ACTIVE_LEARNING_TRAIN(labels, AL_L2);
 // Self-training scores and learns from this many unlabelled texts per run (affordability).
 const UNLABELLED_CAP = 2000;
+const COMMENT_CHARS = 500;
 
 function main(): void {
   let data;
@@ -68,8 +69,12 @@ function main(): void {
   const testMetrics = evaluate(predictProba(model.weights, test.x), test.y);
   const trainSeconds = featurized.cpuSeconds + trained.cpuSeconds;
   const texts = data.test.map((d) => d.text);
-  const speed = latency(texts, (text) => model.score(text));
-  const speedCpu = latency(texts, (text) => model.score(text), 'cpu');
+  // A comment: the first COMMENT_CHARS characters of each test e-mail; and whole e-mails
+  // (of which the model reads the first 2,048 characters).
+  const comments = texts.map((t) => t.slice(0, COMMENT_CHARS));
+  const score = (text: string) => model.score(text);
+  const speed = { comment: latency(comments, score), email: latency(texts, score) };
+  const speedCpu = { comment: latency(comments, score, 'cpu'), email: latency(texts, score, 'cpu') };
   const reloaded = ModerationModel.fromJSON(JSON.parse(JSON.stringify(model)));
   const identical = texts.every((t) => reloaded.score(t) === model.score(t));
 
@@ -88,8 +93,10 @@ function main(): void {
         ['featurize + train s (CPU)', fixed(trainSeconds, 2), `≤ ${TARGETS.trainSeconds}`],
         ['featurize + train s (wall)', fixed(featurized.wallSeconds + trained.wallSeconds, 2), ''],
         ['model selection run s (CPU)', fixed(selection.cpuSeconds, 2), ''],
-        ['score one text p50 / p99 ms (CPU)', `${fixed(speedCpu.p50, 3)} / ${fixed(speedCpu.p99, 3)}`, `p99 ≤ ${TARGETS.p99Ms}`],
-        ['score one text p50 / p99 ms (wall)', `${fixed(speed.p50, 3)} / ${fixed(speed.p99, 3)}`, ''],
+        ['score a comment p50 / p99 ms (CPU)', `${fixed(speedCpu.comment.p50, 3)} / ${fixed(speedCpu.comment.p99, 3)}`, `p99 ≤ ${TARGETS.p99Ms}`],
+        ['score a comment p50 / p99 ms (wall)', `${fixed(speed.comment.p50, 3)} / ${fixed(speed.comment.p99, 3)}`, ''],
+        ['score an e-mail p50 / p99 ms (CPU)', `${fixed(speedCpu.email.p50, 3)} / ${fixed(speedCpu.email.p99, 3)}`, ''],
+        ['score an e-mail p50 / p99 ms (wall)', `${fixed(speed.email.p50, 3)} / ${fixed(speed.email.p99, 3)}`, ''],
         ['JSON round trip gives identical scores', identical ? 'yes' : 'NO', ''],
       ],
     ),
@@ -141,7 +148,7 @@ function main(): void {
       featurizeCpuSeconds: featurized.cpuSeconds,
       trainCpuSeconds: trained.cpuSeconds,
       featurizePlusTrainWallSeconds: featurized.wallSeconds + trained.wallSeconds,
-      scoreLatencyMs: { wall: speed, cpu: speedCpu },
+      scoreLatencyMs: { commentChars: COMMENT_CHARS, wall: speed, cpu: speedCpu },
       serializedBytes: JSON.stringify(model).length,
       jsonRoundTripIdentical: identical,
     },
@@ -153,7 +160,7 @@ function main(): void {
       f1: { target: TARGETS.f1, value: testMetrics.f1, met: testMetrics.f1 >= TARGETS.f1 },
       auc: { target: TARGETS.auc, value: testMetrics.auc, met: testMetrics.auc >= TARGETS.auc },
       featurizePlusTrainSeconds: { target: TARGETS.trainSeconds, value: trainSeconds, met: trainSeconds <= TARGETS.trainSeconds },
-      scoreP99Ms: { target: TARGETS.p99Ms, value: speedCpu.p99, met: speedCpu.p99 <= TARGETS.p99Ms },
+      scoreP99Ms: { target: TARGETS.p99Ms, value: speedCpu.comment.p99, met: speedCpu.comment.p99 <= TARGETS.p99Ms },
       activeLearningRatio: { target: TARGETS.labelRatio, value: ratio, met: ratio !== null && ratio <= TARGETS.labelRatio },
       adaptiveBeatSgdAt5: { met: adaptive.every((o) => o.valLoss['5'] < sgd.valLoss['5']) },
     },

@@ -94,7 +94,7 @@ export class FeatureCounter {
       const c = table[2 * s + 1];
       if (c !== 0) {
         keys[n] = table[2 * s] - 1;
-        vals[n++] = sublinear ? (c > 0 ? 1 + Math.log(c) : -1 - Math.log(-c)) : c;
+        vals[n++] = !sublinear || c === 1 || c === -1 ? c : c > 0 ? 1 + Math.log(c) : -1 - Math.log(-c);
       }
       table[2 * s] = table[2 * s + 1] = 0;
     }

@@ -217,7 +217,7 @@ function accumulatorFor(dims: number): FeatureCounter {
 export function hashFeatures(text: string, opts: FeatureOptions = {}): SparseVector {
   const acc = accumulatorFor(opts.dims ?? DEFAULT_DIMS);
   const s = normalise(text, opts.maxChars);
-  acc.start(2 * s.length);
+  acc.start(4 * s.length);
   const word = opts.wordNgrams ?? [1, 2];
   const char = opts.charNgrams === undefined ? [3, 5] : opts.charNgrams;
   const sublinear = opts.sublinearTf ?? true;
@@ -230,7 +230,7 @@ export function hashFeatures(text: string, opts: FeatureOptions = {}): SparseVec
     return acc.finish(sublinear, normalize);
   }
   const wordPart = acc.finish(sublinear, true);
-  acc.start(2 * s.length);
+  acc.start(4 * s.length);
   addCharNgrams(acc, s, char[0], char[1]);
   return addSparse(wordPart, acc.finish(sublinear, true), normalize);
 }
@@ -256,7 +256,9 @@ function addSparse(a: SparseVector, b: SparseVector, normalize: boolean): Sparse
   let norm = 0;
   for (let k = 0; k < n; k++) norm += sums[k] * sums[k];
   const scale = normalize && norm > 0 ? 1 / Math.sqrt(norm) : 1;
-  return { indices: indices.slice(0, n), values: Float32Array.from(sums.subarray(0, n), (v) => v * scale) };
+  const values = new Float32Array(n);
+  for (let k = 0; k < n; k++) values[k] = sums[k] * scale;
+  return { indices: indices.slice(0, n), values };
 }
 
 export function dot(a: SparseVector, w: Float32Array | Float64Array): number {
