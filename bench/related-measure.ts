@@ -20,6 +20,8 @@ export interface Row extends Partial<QueryStats> {
   buildS?: number;
   bytesPerItem?: number;
   updateMs?: OpStats;
+  /** Notes only: a whole note write (tokenize, hash, tf-idf, index update, idf refresh). */
+  noteWriteMs?: OpStats;
   note?: string;
 }
 

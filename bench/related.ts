@@ -1,4 +1,4 @@
-// npm run bench:related [-- --only=spam,100k,1m]
+// npm run bench:related [-- --only=spam,100k,1m] [--fresh]
 // Related-notes index benchmark: recall@10 against exact cosine, queries/s on one thread, p99
 // latency, build time, memory per item and update latency, on the SpamAssassin notes and on 100k
 // and 1M synthetic 256-d vectors with hnswlib-node as the peer. Prints a table and writes
@@ -17,14 +17,14 @@ const CASES: Record<string, SyntheticCase> = {
     queries: 2000,
     baselines: 100,
     lsh: { seed: 1, tables: 16, bandBits: 14, codeBits: 256, probes: 64, candidates: 2000, rerank: 100 },
-    hnsw: { m: 16, efConstruction: 100 },
+    hnsw: { m: 16, efConstruction: 200 },
   },
   '1m': {
     n: 1_000_000,
     queries: 1000,
     lsh: { seed: 1, tables: 14, bandBits: 18, codeBits: 256, probes: 64, candidates: 3000, rerank: 200 },
-    // efConstruction 64, not 100: hnswlib's single-threaded build of 1M would take most of the time budget.
-    hnsw: { m: 16, efConstruction: 64 },
+    // hnswlib's README parameters; its graph is cached after the first (long) build.
+    hnsw: { m: 16, efConstruction: 200 },
   },
 };
 
@@ -40,11 +40,11 @@ function fmt(x: number | undefined, digits: number): string {
 }
 
 function printTable(rows: Row[]): void {
-  const head = ['data set', 'method', 'n', 'recall@10', 'q/s cpu', 'q/s wall', 'p99 cpu ms', 'p99 wall ms', 'build s', 'B/item', 'update p99 cpu/wall ms', 'ours/hnsw'];
+  const head = ['data set', 'method', 'n', 'recall@10', 'q/s cpu', 'q/s wall', 'p99 cpu ms', 'p99 wall ms', 'build s', 'B/item', 'update mean/p99 ms', 'ours/hnsw'];
   const lines = rows.map((r, i) => {
     const peer = r.method.startsWith('hnswlib') ? undefined : rows.slice(i + 1).find((p) => p.dataset === r.dataset && p.method.startsWith('hnswlib'));
     const ratio = peer && r.method.startsWith('LSH tables') ? fmt(r.qpsCpu! / peer.qpsCpu!, 3) : '';
-    const update = r.updateMs ? `${fmt(r.updateMs.p99Cpu, 3)} / ${fmt(r.updateMs.p99, 3)}` : '';
+    const update = r.updateMs ? `${fmt(r.updateMs.mean, 3)} / ${fmt(r.updateMs.p99, 3)}` : '';
     return [r.dataset, r.method, String(r.n), fmt(r.recall, 4), fmt(r.qpsCpu, 0), fmt(r.qps, 0), fmt(r.p99CpuMs, 2), fmt(r.p99Ms, 2), fmt(r.buildS, 1), fmt(r.bytesPerItem, 0), update, ratio];
   });
   const widths = head.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c].length)));
@@ -68,9 +68,12 @@ function verdicts(rows: Row[]): Record<string, { value: number | undefined; targ
   add('p99 ms (CPU time) at 100k', main('synthetic 100k')?.p99CpuMs, `≤ ${TARGETS.p99Ms100k}`, (v) => v <= TARGETS.p99Ms100k);
   add('p99 ms (wall clock) at 100k', main('synthetic 100k')?.p99Ms, `≤ ${TARGETS.p99Ms100k}`, (v) => v <= TARGETS.p99Ms100k);
   for (const d of ['SpamAssassin notes', 'synthetic 100k', 'synthetic 1M']) {
-    add(`update p99 ms (CPU time) ${d}`, main(d)?.updateMs?.p99Cpu, `≤ ${TARGETS.updateMs}`, (v) => v <= TARGETS.updateMs);
-    add(`update p99 ms (wall clock) ${d}`, main(d)?.updateMs?.p99, `≤ ${TARGETS.updateMs}`, (v) => v <= TARGETS.updateMs);
+    add(`index update mean ms (wall clock) ${d}`, main(d)?.updateMs?.mean, `≤ ${TARGETS.updateMs}`, (v) => v <= TARGETS.updateMs);
+    add(`index update p99 ms (wall clock) ${d}`, main(d)?.updateMs?.p99, `≤ ${TARGETS.updateMs}`, (v) => v <= TARGETS.updateMs);
   }
+  const write = main('SpamAssassin notes')?.noteWriteMs;
+  add('whole note write p50 ms (wall clock, tokenizing included)', write?.p50, `≤ ${TARGETS.updateMs}`, (v) => v <= TARGETS.updateMs);
+  add('whole note write p99 ms (wall clock, tokenizing included)', write?.p99, `≤ ${TARGETS.updateMs}`, (v) => v <= TARGETS.updateMs);
   return out;
 }
 
@@ -81,7 +84,8 @@ async function main(): Promise<void> {
   const log = (s: string) => console.error(`[${((Date.now() - started.getTime()) / 1000).toFixed(0)} s] ${s}`);
   const rows: Row[] = [];
   if (only.has('spam')) rows.push(...runSpam(log));
-  for (const [name, c] of Object.entries(CASES)) if (only.has(name)) rows.push(...(await runSynthetic(c, log)));
+  const fresh = process.argv.includes('--fresh');
+  for (const [name, c] of Object.entries(CASES)) if (only.has(name)) rows.push(...(await runSynthetic({ ...c, fresh }, log)));
   const seconds = (Date.now() - started.getTime()) / 1000;
   printTable(rows);
   const checks = verdicts(rows);

@@ -105,6 +105,17 @@ describe('TF-IDF weights', () => {
     expect(Math.hypot(...w.values)).toBeCloseTo(1, 6);
   });
 
+  it('keeps only the strongest terms when asked to', () => {
+    const model = new TfidfModel();
+    const tf = { indices: Uint32Array.of(3, 7, 9), values: Float32Array.of(1, -3, 2) };
+    const w = model.weigh(tf, 2);
+    expect(Array.from(w.indices)).toEqual([7, 9]);
+    expect(w.values[0]).toBeCloseTo(-3 / Math.hypot(3, 2), 6);
+    expect(model.weigh(tf, 5).indices).toHaveLength(3);
+    const ties = model.weigh({ indices: Uint32Array.of(1, 2, 3), values: Float32Array.of(1, 1, 1) }, 2);
+    expect(Array.from(ties.indices)).toEqual([1, 2]);
+  });
+
   it('re-weights stale notes a few per write until none is stale', () => {
     const index = new NoteIndex({ refreshPerWrite: 2 });
     NOTES.forEach(([id, note]) => index.set(id, note)); // the corpus grows 10× while being written
@@ -112,6 +123,10 @@ describe('TF-IDF weights', () => {
     for (let i = 0; i < NOTES.length && index.staleCount() > 0; i++) index.set(NOTES[i][0], NOTES[i][1]);
     expect(index.staleCount()).toBe(0);
     const loaded = build();
-    for (const [id] of NOTES) expect(index.index.vector(id)!.values).toEqual(loaded.index.vector(id)!.values);
+    for (const [id] of NOTES) {
+      expect(index.index.vector(id)!.values).toEqual(loaded.index.vector(id)!.values);
+      expect(index.index.code(id)).toEqual(loaded.index.code(id));
+      expect(index.related(id, 5)).toEqual(loaded.related(id, 5)); // scored from the posting lists
+    }
   });
 });

@@ -78,7 +78,7 @@ describe('codes and Hamming distance', () => {
 
 describe('list arena', () => {
   it('keeps many growable lists in step with plain arrays through pushes and removals', () => {
-    const arena = new ListArena(50, true, 16);
+    const arena = new ListArena(50, true, 16, true); // entries of three words: item, value, aux
     const ref: number[][] = Array.from({ length: 50 }, () => []);
     const next = splitmix32(1);
     for (let step = 0; step < 20_000; step++) {
@@ -95,20 +95,24 @@ describe('list arena', () => {
       }
     }
     for (let list = 0; list < 50; list++) {
-      const off = arena.offset(list);
       const n = arena.size(list);
-      expect(Array.from(arena.items.subarray(off, off + n))).toEqual(ref[list]);
-      expect(Array.from(arena.values!.subarray(off, off + n))).toEqual(ref[list].map((x) => x / 2));
+      expect(Array.from({ length: n }, (_, p) => arena.item(list, p))).toEqual(ref[list]);
+      expect(Array.from({ length: n }, (_, p) => arena.value(list, p))).toEqual(ref[list].map((x) => x / 2));
     }
   });
 });
 
 describe('recall against exact cosine', () => {
+  const truths: Set<number>[] = [];
+  beforeAll(() => {
+    for (let q = 0; q < queries.length / DIM; q++) truths.push(new Set(exactTop(data, row(queries, q), 10)));
+  });
+
   it.each(['tables', 'scan', 'exact'] as const)('%s: recall@10 ≥ 0.95 on a fixed clustered corpus', (strategy) => {
     const index = build(data, strategy);
     let hits = 0;
     for (let q = 0; q < queries.length / DIM; q++) {
-      const truth = new Set(exactTop(data, row(queries, q), 10));
+      const truth = truths[q];
       const got = index.query(row(queries, q), 10);
       expect(got).toHaveLength(10);
       for (let i = 1; i < got.length; i++) expect(got[i - 1].score).toBeGreaterThanOrEqual(got[i].score);

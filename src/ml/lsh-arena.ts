@@ -1,26 +1,36 @@
-// Many growable lists (hash buckets, posting lists) in one pair of typed arrays. A million small
+// Many growable lists (hash buckets, posting lists) in one typed array. A million small
 // Uint32Arrays would each be a heap object with its own ArrayBuffer: ~100 bytes of overhead and
 // long GC pauses. Here a list is a block of 2^c entries; a full list moves to a block twice
 // as big (blocks are recycled through one free list per size class), so push is amortised O(1).
+// An entry is `stride` words side by side: the item, then optionally a float value (through a
+// Float32Array view of the same memory) and an auxiliary integer, so one entry is one cache line.
 
 const NONE = 0xffffffff;
 const SIZE_BITS = 26; // meta[2i + 1] = size | class << SIZE_BITS
 const SIZE_MASK = (1 << SIZE_BITS) - 1;
 
 export class ListArena {
-  items: Uint32Array;
-  values: Float32Array | undefined;
-  /** A second integer per entry (e.g. where the entry sits in its owner's own arrays). */
-  aux: Uint32Array | undefined;
+  /** Entry e of list i starts at data[(offset(i) + e) * stride]. */
+  data: Uint32Array;
+  /** The same memory as floats: the value of an entry is at floats[start + 1]. */
+  floats: Float32Array;
+  readonly stride: number;
+  /** Word of the auxiliary integer within an entry. */
+  readonly auxAt: number;
   // Offset and size|class of list i side by side, so a lookup is one cache line, not three.
   private readonly meta: Uint32Array;
+  private readonly hasValues: boolean;
+  private readonly hasAux: boolean;
   private readonly free: number[][] = [];
   private top = 0;
 
   constructor(readonly lists: number, withValues: boolean, initialEntries = 1024, withAux = false) {
-    this.items = new Uint32Array(Math.max(16, initialEntries));
-    this.values = withValues ? new Float32Array(this.items.length) : undefined;
-    this.aux = withAux ? new Uint32Array(this.items.length) : undefined;
+    this.hasValues = withValues;
+    this.hasAux = withAux;
+    this.stride = 1 + (withValues ? 1 : 0) + (withAux ? 1 : 0);
+    this.auxAt = withValues ? 2 : 1;
+    this.data = new Uint32Array(Math.max(16, initialEntries) * this.stride);
+    this.floats = new Float32Array(this.data.buffer);
     this.meta = new Uint32Array(2 * lists);
     for (let i = 0; i < lists; i++) this.meta[2 * i] = NONE;
   }
@@ -29,15 +39,23 @@ export class ListArena {
     return this.meta[2 * list + 1] & SIZE_MASK;
   }
 
-  /** Where list's entries start in items/values (meaningless when the list is empty). */
+  /** Where list's entries start, in entries (meaningless when the list is empty). */
   offset(list: number): number {
     return this.meta[2 * list];
   }
 
-  /** Appends x (and its value) to list; returns its position in the list. */
+  item(list: number, p: number): number {
+    return this.data[(this.meta[2 * list] + p) * this.stride];
+  }
+
+  value(list: number, p: number): number {
+    return this.floats[(this.meta[2 * list] + p) * this.stride + 1];
+  }
+
+  /** Appends x (with its value and aux word, if the arena has them); returns its position in the list. */
   push(list: number, x: number, value = 0, aux = 0): number {
     const m = 2 * list;
-    let n = this.meta[m + 1] & SIZE_MASK;
+    const n = this.meta[m + 1] & SIZE_MASK;
     let cls = this.meta[m + 1] >>> SIZE_BITS;
     if (this.meta[m] === NONE) {
       cls = 1;
@@ -47,15 +65,15 @@ export class ListArena {
       cls++;
       this.move(m, n, cls);
     }
-    const at = this.meta[m] + n;
-    this.items[at] = x;
-    if (this.values) this.values[at] = value;
-    if (this.aux) this.aux[at] = aux;
+    const at = (this.meta[m] + n) * this.stride;
+    this.data[at] = x;
+    if (this.hasValues) this.floats[at + 1] = value;
+    if (this.hasAux) this.data[at + this.auxAt] = aux;
     this.meta[m + 1] = ((n + 1) | (cls << SIZE_BITS)) >>> 0;
     return n;
   }
 
-  /** Removes entry p by moving the last entry into it; returns that moved item, or NONE (its aux is then at p). */
+  /** Removes entry p by moving the last entry into it; returns that moved item, or NONE. */
   removeAt(list: number, p: number): number {
     const m = 2 * list;
     const off = this.meta[m];
@@ -63,9 +81,10 @@ export class ListArena {
     const last = (this.meta[m + 1] & SIZE_MASK) - 1;
     let moved = NONE;
     if (p !== last) {
-      moved = this.items[off + p] = this.items[off + last];
-      if (this.values) this.values[off + p] = this.values[off + last];
-      if (this.aux) this.aux[off + p] = this.aux[off + last];
+      const to = (off + p) * this.stride;
+      const from = (off + last) * this.stride;
+      for (let w = 0; w < this.stride; w++) this.data[to + w] = this.data[from + w];
+      moved = this.data[to];
     }
     if (last === 0) {
       this.release(off, cls);
@@ -78,15 +97,13 @@ export class ListArena {
   }
 
   memoryBytes(): number {
-    return this.items.byteLength * (1 + (this.values ? 1 : 0) + (this.aux ? 1 : 0)) + this.meta.byteLength;
+    return this.data.byteLength + this.meta.byteLength;
   }
 
   private move(m: number, n: number, cls: number): void {
     const from = this.meta[m];
     const to = this.alloc(cls);
-    this.items.copyWithin(to, from, from + n);
-    this.values?.copyWithin(to, from, from + n);
-    this.aux?.copyWithin(to, from, from + n);
+    this.data.copyWithin(to * this.stride, from * this.stride, (from + n) * this.stride);
     this.release(from, cls - 1);
     this.meta[m] = to;
   }
@@ -95,7 +112,7 @@ export class ListArena {
     const reuse = this.free[cls]?.pop();
     if (reuse !== undefined) return reuse;
     const size = 1 << cls;
-    if (this.top + size > this.items.length) this.grow(this.top + size);
+    if ((this.top + size) * this.stride > this.data.length) this.grow(this.top + size);
     const at = this.top;
     this.top += size;
     return at;
@@ -106,20 +123,11 @@ export class ListArena {
   }
 
   private grow(needed: number): void {
-    const length = Math.max(needed, Math.ceil(this.items.length * 1.5));
-    const items = new Uint32Array(length);
-    items.set(this.items.subarray(0, this.top));
-    this.items = items;
-    if (this.values) {
-      const values = new Float32Array(length);
-      values.set(this.values.subarray(0, this.top));
-      this.values = values;
-    }
-    if (this.aux) {
-      const aux = new Uint32Array(length);
-      aux.set(this.aux.subarray(0, this.top));
-      this.aux = aux;
-    }
+    const entries = Math.max(needed, Math.ceil((this.data.length / this.stride) * 1.5));
+    const data = new Uint32Array(entries * this.stride);
+    data.set(this.data.subarray(0, this.top * this.stride));
+    this.data = data;
+    this.floats = new Float32Array(data.buffer);
   }
 }
 

@@ -49,10 +49,11 @@ export class SparseStore implements VectorStore<SparseVector> {
   grow(): void {}
 
   set(slot: number, v: SparseVector): number {
-    this.clear(slot);
     let sum = 0;
     for (let k = 0; k < v.values.length; k++) sum += v.values[k] * v.values[k];
     const norm = Math.sqrt(sum);
+    if (norm > 0 && this.reweigh(slot, v, norm)) return norm;
+    this.clear(slot);
     if (norm === 0) return 0;
     const n = v.indices.length;
     const stored: Stored = { indices: v.indices.slice(), values: new Float32Array(n), pos: new Uint32Array(n) };
@@ -64,6 +65,24 @@ export class SparseStore implements VectorStore<SparseVector> {
     }
     this.vectors[slot] = stored;
     return norm;
+  }
+
+  /**
+   * Same terms, new weights (what idf re-weighting does): overwrite the values where they lie
+   * instead of unlinking and re-appending every posting. False if the terms differ.
+   */
+  private reweigh(slot: number, v: SparseVector, norm: number): boolean {
+    const old = this.vectors[slot];
+    if (old === undefined || old.indices.length !== v.indices.length || old === EMPTY) return false;
+    for (let k = 0; k < v.indices.length; k++) {
+      if (old.indices[k] !== v.indices[k] || old.values[k] === 0 || v.values[k] / norm === 0) return false;
+    }
+    const { postings } = this;
+    for (let k = 0; k < v.indices.length; k++) {
+      const w = (old.values[k] = v.values[k] / norm);
+      postings.floats[(postings.offset(v.indices[k]) + old.pos[k]) * postings.stride + 1] = w;
+    }
+    return true;
   }
 
   clear(slot: number): void {
@@ -105,14 +124,14 @@ export class SparseStore implements VectorStore<SparseVector> {
     acc.fill(0, 0, upTo);
     const { indices, values } = this.query;
     const { postings } = this;
-    const slots = postings.items;
-    const weights = postings.values!;
+    const { data, floats, stride } = postings;
     for (let k = 0; k < indices.length; k++) {
       const n = postings.size(indices[k]);
       if (n === 0) continue;
-      const off = postings.offset(indices[k]);
+      const start = postings.offset(indices[k]) * stride;
+      const end = start + n * stride;
       const q = values[k];
-      for (let p = off; p < off + n; p++) acc[slots[p]] += q * weights[p];
+      for (let e = start; e < end; e += stride) acc[data[e]] += q * floats[e + 1];
     }
   }
 
@@ -139,8 +158,9 @@ export class SparseStore implements VectorStore<SparseVector> {
 
   /** Removes entry p of dimension i's posting list; the entry moved into the hole learns its new place. */
   private unlink(i: number, p: number): void {
-    const moved = this.postings.removeAt(i, p);
+    const { postings } = this;
+    const moved = postings.removeAt(i, p);
     if (moved === NO_ITEM) return;
-    this.vectors[moved].pos[this.postings.aux![this.postings.offset(i) + p]] = p;
+    this.vectors[moved].pos[postings.data[(postings.offset(i) + p) * postings.stride + postings.auxAt]] = p;
   }
 }

@@ -1,74 +1,19 @@
 // Cosine-similarity index: random-hyperplane LSH codes (Uint32 words, Hamming distance by XOR +
 // popcount), band hash tables with query-directed multi-probe for candidates, exact cosine
 // re-rank. Three ways to answer a query, chosen by corpus size (see docs/related-notes.md):
-//   exact  — cosine with every item (fastest below a few thousand items);
+//   exact  — cosine with every item (the only way to keep recall on small corpora);
 //   scan   — Hamming distance to every code, exact re-rank of the `rerank` closest;
-//   tables — multi-probe the band tables, Hamming-filter those candidates, re-rank the closest.
+//   tables — multi-probe the band tables, order those candidates by Hamming distance, re-rank.
 // Items are keyed by caller ids (numbers); slots are internal and reused after removal.
 import type { SparseVector } from './features';
 import { hamming, packSigns } from './lsh-hash';
+import { DEFAULTS, MAX_PROBES, type Filter, type LshOptions, type Neighbor, type QueryOptions, type Strategy } from './lsh-options';
 import { SparseStore } from './lsh-sparse';
 import { DenseStore, type VectorStore } from './lsh-store';
 import { BandTables, ProbeSequencer, bandKey } from './lsh-tables';
+import { TopK } from './lsh-topk';
 
-export type Strategy = 'auto' | 'exact' | 'scan' | 'tables';
-
-export interface LshOptions {
-  seed?: number;
-  /** Hash tables (bands). */
-  tables?: number;
-  /** Bits per band = log2(buckets per table); ≤ 24. */
-  bandBits?: number;
-  /** Code length in bits (multiple of 32, ≥ tables × bandBits); the extra bits sharpen the Hamming filter. */
-  codeBits?: number;
-  /** Most buckets visited per table (1 = home bucket only; at most 256). */
-  probes?: number;
-  /** Stop probing once a round of probes has found this many candidates (0: always all `probes`). */
-  candidates?: number;
-  /** Candidates (closest by Hamming distance) re-ranked by exact cosine. */
-  rerank?: number;
-  strategy?: Strategy;
-  /** 'auto' answers exactly up to this many items… */
-  exactMax?: number;
-  /** …and scans all codes up to this many, then uses the tables. */
-  scanMax?: number;
-  /** Slots allocated up front (the arenas double when full). */
-  capacity?: number;
-}
-
-/** Per-query overrides of the index's options. */
-export interface QueryOptions {
-  strategy?: Strategy;
-  probes?: number;
-  candidates?: number;
-  rerank?: number;
-}
-
-export interface Neighbor {
-  id: number;
-  score: number;
-}
-
-export type Filter = (id: number) => boolean;
-
-// General-purpose defaults for 256-d embeddings at 25k–1M items; exactMax / scanMax come from
-// bench/related-thresholds.ts (below ~10k items only exact search keeps recall@10 ≥ 0.95 on
-// clustered data; code scans win until ~25k). See docs/related-notes.md.
-const DEFAULTS = {
-  seed: 0x5eed,
-  tables: 16,
-  bandBits: 14,
-  codeBits: 256,
-  probes: 64,
-  candidates: 2000,
-  rerank: 200,
-  strategy: 'auto' as Strategy,
-  exactMax: 10_000,
-  scanMax: 25_000,
-  capacity: 1024,
-};
-
-const MAX_PROBES = 256;
+export type { Filter, LshOptions, Neighbor, QueryOptions, Strategy };
 
 export class LshIndex<V> {
   readonly options: Required<LshOptions>;
@@ -97,6 +42,7 @@ export class LshIndex<V> {
   constructor(private readonly store: VectorStore<V>, options: LshOptions) {
     this.options = { ...DEFAULTS, ...options };
     const o = this.options;
+    if (!Number.isInteger(o.tables) || o.tables < 1) throw new RangeError('tables must be a positive integer');
     if (o.codeBits % 32 !== 0 || o.codeBits < o.tables * o.bandBits) {
       throw new RangeError('codeBits must be a multiple of 32 and ≥ tables × bandBits');
     }
@@ -228,7 +174,6 @@ export class LshIndex<V> {
     }
   }
 
-  /** Unique live slots in the probed buckets of every table; returns their count (in this.cand). */
   /**
    * Unique live slots in the probed buckets (into this.cand; returns how many). Buckets are visited
    * in rounds, the p-th best probe of every table in round p, until `probes` rounds are done or,
@@ -254,7 +199,7 @@ export class LshIndex<V> {
         const size = lists.size(list);
         if (size === 0) continue;
         if (n + size > this.cand.length) this.growCandidates(n + size);
-        const items = lists.items;
+        const items = lists.data; // stride 1: the entries are the slots
         const off = lists.offset(list);
         for (let i = off; i < off + size; i++) {
           const s = items[i];
@@ -351,53 +296,6 @@ export class LshIndex<V> {
       this.codes.byteLength + this.ids.byteLength + this.live.byteLength + this.stamp.byteLength +
       this.tables.memoryBytes() + this.store.storageBytes() + this.slotOf.size * 40;
     return { total: fixed, perItem: this.size > 0 ? fixed / this.size : 0 };
-  }
-}
-
-/** The k best (slot, score) seen so far; ties go to the smaller id so results are deterministic. */
-class TopK {
-  readonly slots: Int32Array;
-  readonly scores: Float64Array;
-  private readonly idv: Float64Array;
-  count = 0;
-
-  constructor(readonly k: number) {
-    this.slots = new Int32Array(k);
-    this.scores = new Float64Array(k);
-    this.idv = new Float64Array(k);
-  }
-
-  reset(): void {
-    this.count = 0;
-  }
-
-  /** Whether (score, id) would enter the top k. */
-  wants(score: number, id: number): boolean {
-    if (this.count < this.k) return true;
-    const w = this.scores[this.k - 1];
-    return score > w || (score === w && id < this.idv[this.k - 1]);
-  }
-
-  offer(slot: number, score: number, id: number): void {
-    const { k, scores, slots, idv } = this;
-    if (!this.wants(score, id)) return;
-    if (this.count < k) this.count++;
-    let i = this.count - 1;
-    while (i > 0 && (scores[i - 1] < score || (scores[i - 1] === score && idv[i - 1] > id))) {
-      scores[i] = scores[i - 1];
-      slots[i] = slots[i - 1];
-      idv[i] = idv[i - 1];
-      i--;
-    }
-    scores[i] = score;
-    slots[i] = slot;
-    idv[i] = id;
-  }
-
-  result(ids: Float64Array): Neighbor[] {
-    const out: Neighbor[] = [];
-    for (let i = 0; i < this.count; i++) out.push({ id: ids[this.slots[i]], score: this.scores[i] });
-    return out;
   }
 }
 

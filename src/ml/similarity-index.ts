@@ -7,7 +7,8 @@
 // weighted longest ago, if the number of notes has changed by more than `staleness` (5%) since
 // (a rolling refresh: bounded work per write, none while the corpus size is stable). Queries are
 // always weighted with the current idf; load() counts all frequencies first, so a rebuilt index
-// is exact.
+// is exact. A note vector keeps its 2,048 strongest terms (long e-mails have up to ~6k), which
+// bounds the cost of a write and of a query for very long notes.
 import type { SparseVector } from './features';
 import { sparseIndex, type Filter, type LshIndex, type LshOptions, type Neighbor } from './lsh';
 import { NOTE_FEATURES, TfidfModel, noteTermFrequencies, type NoteText } from './tfidf';
@@ -18,6 +19,8 @@ export interface NoteIndexOptions {
   lsh?: LshOptions;
   refreshPerWrite?: number;
   staleness?: number;
+  /** Terms kept per note vector, those of largest tf·idf (bounds the cost of very long notes). */
+  maxTerms?: number;
 }
 
 // Notes are answered exactly (term-at-a-time over posting lists) up to exactMax notes: on text,
@@ -45,6 +48,7 @@ export class NoteIndex {
   private readonly weighted = new Map<number, number>();
   private readonly refreshPerWrite: number;
   private readonly staleness: number;
+  private readonly maxTerms: number;
 
   constructor(options: NoteIndexOptions = {}) {
     const dims = NOTE_FEATURES.dims!;
@@ -52,6 +56,7 @@ export class NoteIndex {
     this.index = sparseIndex({ ...NOTE_LSH, ...options.lsh, dims });
     this.refreshPerWrite = options.refreshPerWrite ?? 2;
     this.staleness = options.staleness ?? 0.05;
+    this.maxTerms = options.maxTerms ?? 2048;
   }
 
   get size(): number {
@@ -102,12 +107,12 @@ export class NoteIndex {
   search(text: string, k: number, filter?: Filter): Neighbor[] {
     const tf = noteTermFrequencies({ text: typeof text === 'string' ? text : '' });
     if (tf.indices.length === 0) return [];
-    return this.index.query(this.tfidf.weigh(tf), k, filter);
+    return this.index.query(this.tfidf.weigh(tf, this.maxTerms), k, filter);
   }
 
   /** The current TF-IDF vector of a piece of text (for callers that keep their own vectors). */
   vectorize(note: NoteText): SparseVector {
-    return this.tfidf.weigh(noteTermFrequencies(note));
+    return this.tfidf.weigh(noteTermFrequencies(note), this.maxTerms);
   }
 
   memoryBytes(): { total: number; perItem: number } {
@@ -117,7 +122,7 @@ export class NoteIndex {
   }
 
   private reweigh(id: number, tf: SparseVector): void {
-    this.index.set(id, this.tfidf.weigh(tf));
+    this.index.set(id, this.tfidf.weigh(tf, this.maxTerms));
     this.weighted.delete(id);
     this.weighted.set(id, this.tfidf.documents);
   }

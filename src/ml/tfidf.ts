@@ -74,23 +74,44 @@ export class TfidfModel {
     return Math.log((1 + this.docs) / (1 + this.df[i])) + 1;
   }
 
-  /** tf·idf, L2-normalised (the zero vector stays zero). */
-  weigh(tf: SparseVector): SparseVector {
-    const values = new Float32Array(tf.values.length);
+  /**
+   * tf·idf, L2-normalised (the zero vector stays zero). With maxTerms, only that many terms of
+   * largest weight are kept (ties to the lower index), which bounds the cost of very long notes.
+   */
+  weigh(tf: SparseVector, maxTerms = Infinity): SparseVector {
+    let values: Float32Array = new Float32Array(tf.values.length);
+    for (let k = 0; k < values.length; k++) values[k] = tf.values[k] * this.idf(tf.indices[k]);
+    let indices: Uint32Array = tf.indices;
+    if (values.length > maxTerms) [indices, values] = strongest(indices, values, maxTerms);
     let norm = 0;
-    for (let k = 0; k < values.length; k++) {
-      const v = tf.values[k] * this.idf(tf.indices[k]);
-      values[k] = v;
-      norm += v * v;
-    }
+    for (let k = 0; k < values.length; k++) norm += values[k] * values[k];
     if (norm > 0) {
       const inv = 1 / Math.sqrt(norm);
       for (let k = 0; k < values.length; k++) values[k] *= inv;
     }
-    return { indices: tf.indices, values };
+    return { indices, values };
   }
 
   memoryBytes(): number {
     return this.df.byteLength;
   }
+}
+
+/** The m entries of largest |value|, still in index order. */
+function strongest(indices: Uint32Array, values: Float32Array, m: number): [Uint32Array, Float32Array] {
+  const threshold = Float32Array.from(values, Math.abs).sort()[values.length - m];
+  let above = 0;
+  for (const v of values) if (Math.abs(v) > threshold) above++;
+  let ties = m - above;
+  const outIndices = new Uint32Array(m);
+  const outValues = new Float32Array(m);
+  let j = 0;
+  for (let k = 0; k < values.length; k++) {
+    const a = Math.abs(values[k]);
+    if (a > threshold || (a === threshold && ties-- > 0)) {
+      outIndices[j] = indices[k];
+      outValues[j++] = values[k];
+    }
+  }
+  return [outIndices, outValues];
 }
