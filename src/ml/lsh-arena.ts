@@ -96,6 +96,29 @@ export class ListArena {
     return moved;
   }
 
+  /** Keeps, in order, the entries of list for which keep(data, start of the entry) holds. */
+  retain(list: number, keep: (data: Uint32Array, at: number) => boolean): void {
+    const m = 2 * list;
+    const off = this.meta[m];
+    const cls = this.meta[m + 1] >>> SIZE_BITS;
+    const n = this.meta[m + 1] & SIZE_MASK;
+    const { data, stride } = this;
+    let kept = 0;
+    for (let e = 0; e < n; e++) {
+      const from = (off + e) * stride;
+      if (!keep(data, from)) continue;
+      const to = (off + kept++) * stride;
+      for (let w = 0; w < stride; w++) data[to + w] = data[from + w];
+    }
+    if (kept === 0 && n > 0) {
+      this.release(off, cls);
+      this.meta[m] = NONE;
+      this.meta[m + 1] = 0;
+    } else {
+      this.meta[m + 1] = (kept | (cls << SIZE_BITS)) >>> 0;
+    }
+  }
+
   memoryBytes(): number {
     return this.data.byteLength + this.meta.byteLength;
   }

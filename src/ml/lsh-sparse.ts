@@ -3,26 +3,22 @@
 // scratch array) and inverted (per-dimension posting lists), because exact cosine with *every*
 // note is cheaper term-at-a-time: a query touches Σ df of its terms (≈125k postings on the
 // SpamAssassin corpus) instead of every stored component (≈2.4M), and the accumulators fit in
-// cache. Postings are removed eagerly in O(nnz): each forward entry remembers its position in the
-// posting list and each posting its position k in the forward arrays, so the posting moved into
-// a hole can tell its owner where it went.
+// cache. Postings are deleted lazily: each carries its slot's generation, which a delete or edit
+// bumps, so removing a note costs one counter per term; a list is compacted once over half of
+// it is dead (amortised O(1) per dead posting), and scoring skips the dead ones.
 import type { SparseVector } from './features';
-import { ListArena, NO_ITEM } from './lsh-arena';
+import { ListArena } from './lsh-arena';
 import { SparseHyperplanes } from './lsh-hash';
 import type { VectorStore } from './lsh-store';
 
-interface Stored {
-  indices: Uint32Array;
-  values: Float32Array;
-  pos: Uint32Array; // pos[k] = where this vector sits in the posting list of indices[k]
-}
-
-const EMPTY: Stored = { indices: new Uint32Array(0), values: new Float32Array(0), pos: new Uint32Array(0) };
+const EMPTY: SparseVector = { indices: new Uint32Array(0), values: new Float32Array(0) };
 
 export class SparseStore implements VectorStore<SparseVector> {
   readonly kind = 'sparse';
-  private vectors: Stored[] = [];
-  private readonly postings: ListArena;
+  private vectors: SparseVector[] = [];
+  private readonly postings: ListArena; // entries: slot, weight, generation of the slot
+  private generation = new Uint32Array(1024);
+  private readonly dead: Uint32Array; // dead entries per posting list
   private readonly scratch: Float32Array;
   private query: SparseVector = EMPTY;
   private readonly planes: SparseHyperplanes;
@@ -30,6 +26,7 @@ export class SparseStore implements VectorStore<SparseVector> {
   constructor(readonly dim: number, bits: number, seed: number) {
     this.scratch = new Float32Array(dim);
     this.postings = new ListArena(dim, true, 1 << 16, true);
+    this.dead = new Uint32Array(dim);
     this.planes = new SparseHyperplanes(bits, seed);
   }
 
@@ -46,50 +43,41 @@ export class SparseStore implements VectorStore<SparseVector> {
     }
   }
 
-  grow(): void {}
+  grow(capacity: number): void {
+    if (capacity <= this.generation.length) return;
+    const generation = new Uint32Array(capacity);
+    generation.set(this.generation);
+    this.generation = generation;
+  }
 
   set(slot: number, v: SparseVector): number {
+    this.clear(slot);
     let sum = 0;
     for (let k = 0; k < v.values.length; k++) sum += v.values[k] * v.values[k];
     const norm = Math.sqrt(sum);
-    if (norm > 0 && this.reweigh(slot, v, norm)) return norm;
-    this.clear(slot);
     if (norm === 0) return 0;
+    if (slot >= this.generation.length) this.grow(Math.max(slot + 1, this.generation.length * 2));
+    const gen = this.generation[slot];
     const n = v.indices.length;
-    const stored: Stored = { indices: v.indices.slice(), values: new Float32Array(n), pos: new Uint32Array(n) };
+    const stored = { indices: v.indices.slice(), values: new Float32Array(n) };
     for (let k = 0; k < n; k++) {
-      const i = v.indices[k];
       const w = (stored.values[k] = v.values[k] / norm);
-      if (w === 0) continue; // underflow: keeps "in a posting list" ⇔ "non-zero" for clear()
-      stored.pos[k] = this.postings.push(i, slot, w, k);
+      this.postings.push(v.indices[k], slot, w, gen);
     }
     this.vectors[slot] = stored;
     return norm;
   }
 
-  /**
-   * Same terms, new weights (what idf re-weighting does): overwrite the values where they lie
-   * instead of unlinking and re-appending every posting. False if the terms differ.
-   */
-  private reweigh(slot: number, v: SparseVector, norm: number): boolean {
-    const old = this.vectors[slot];
-    if (old === undefined || old.indices.length !== v.indices.length || old === EMPTY) return false;
-    for (let k = 0; k < v.indices.length; k++) {
-      if (old.indices[k] !== v.indices[k] || old.values[k] === 0 || v.values[k] / norm === 0) return false;
-    }
-    const { postings } = this;
-    for (let k = 0; k < v.indices.length; k++) {
-      const w = (old.values[k] = v.values[k] / norm);
-      postings.floats[(postings.offset(v.indices[k]) + old.pos[k]) * postings.stride + 1] = w;
-    }
-    return true;
-  }
-
+  /** Forgets slot's vector: its postings die with the old generation. */
   clear(slot: number): void {
     const old = this.vectors[slot];
     if (old === undefined || old === EMPTY) return;
-    for (let k = 0; k < old.indices.length; k++) if (old.values[k] !== 0) this.unlink(old.indices[k], old.pos[k]);
     this.vectors[slot] = EMPTY;
+    this.generation[slot] = (this.generation[slot] + 1) >>> 0;
+    for (let k = 0; k < old.indices.length; k++) {
+      const i = old.indices[k];
+      if (++this.dead[i] * 2 > this.postings.size(i)) this.compact(i);
+    }
   }
 
   projectSlot(slot: number, out: Float64Array): void {
@@ -125,13 +113,17 @@ export class SparseStore implements VectorStore<SparseVector> {
     const { indices, values } = this.query;
     const { postings } = this;
     const { data, floats, stride } = postings;
+    const generation = this.generation;
     for (let k = 0; k < indices.length; k++) {
       const n = postings.size(indices[k]);
       if (n === 0) continue;
       const start = postings.offset(indices[k]) * stride;
       const end = start + n * stride;
       const q = values[k];
-      for (let e = start; e < end; e += stride) acc[data[e]] += q * floats[e + 1];
+      for (let e = start; e < end; e += stride) {
+        const slot = data[e];
+        if (data[e + 2] === generation[slot]) acc[slot] += q * floats[e + 1];
+      }
     }
   }
 
@@ -142,12 +134,12 @@ export class SparseStore implements VectorStore<SparseVector> {
   }
 
   vectorBytes(slot: number): number {
-    return (this.vectors[slot] ?? EMPTY).indices.length * 24 + 120; // forward 12 B + posting 12 B per term
+    return (this.vectors[slot] ?? EMPTY).indices.length * 20 + 80; // forward 8 B + posting 12 B per term
   }
 
   storageBytes(): number {
-    let bytes = this.scratch.byteLength + this.postings.memoryBytes();
-    for (const v of this.vectors) bytes += 8 + (v ? v.indices.length * 12 + 120 : 0);
+    let bytes = this.scratch.byteLength + this.postings.memoryBytes() + this.dead.byteLength + this.generation.byteLength;
+    for (const v of this.vectors) bytes += 8 + (v ? v.indices.length * 8 + 80 : 0);
     return bytes;
   }
 
@@ -156,11 +148,10 @@ export class SparseStore implements VectorStore<SparseVector> {
     return { indices: indices.slice(), values: values.slice() };
   }
 
-  /** Removes entry p of dimension i's posting list; the entry moved into the hole learns its new place. */
-  private unlink(i: number, p: number): void {
-    const { postings } = this;
-    const moved = postings.removeAt(i, p);
-    if (moved === NO_ITEM) return;
-    this.vectors[moved].pos[postings.data[(postings.offset(i) + p) * postings.stride + postings.auxAt]] = p;
+  /** Drops the dead entries of posting list i. */
+  private compact(i: number): void {
+    const { generation } = this;
+    this.postings.retain(i, (data, at) => data[at + 2] === generation[data[at]]);
+    this.dead[i] = 0;
   }
 }
