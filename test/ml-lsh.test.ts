@@ -209,6 +209,37 @@ describe('filters, sizes and edge cases', () => {
     expect(() => sparse.set(1, { indices: Uint32Array.of(1024), values: Float32Array.of(1) })).toThrow(RangeError);
   });
 
+  it('answers sparse queries after many edits and deletes exactly as a freshly built index', () => {
+    const next = splitmix32(21);
+    const vector = () => {
+      const idx = new Set<number>();
+      while (idx.size < 20) idx.add(next() % 64); // few dimensions: long, shared posting lists
+      const indices = Uint32Array.from([...idx].sort((a, b) => a - b));
+      return { indices, values: Float32Array.from(indices, () => (next() % 100) / 10 - 5) };
+    };
+    const churned = sparseIndex({ dims: 64, seed: 4, strategy: 'exact' });
+    const final = new Map<number, ReturnType<typeof vector>>();
+    for (let step = 0; step < 3000; step++) {
+      const id = next() % 60;
+      if (next() % 4 === 0) {
+        churned.delete(id);
+        final.delete(id);
+      } else {
+        const v = vector();
+        churned.set(id, v);
+        final.set(id, v);
+      }
+    }
+    const fresh = sparseIndex({ dims: 64, seed: 4, strategy: 'exact' });
+    for (const [id, v] of final) fresh.set(id, v);
+    for (let q = 0; q < 20; q++) {
+      const v = vector();
+      const got = churned.query(v, 60);
+      expect(got.map((n) => n.id)).toEqual(fresh.query(v, 60).map((n) => n.id));
+      got.forEach((n, i) => expect(n.score).toBeCloseTo(fresh.query(v, 60)[i].score, 5));
+    }
+  });
+
   it('indexes sparse vectors: collisions, recall and updates', () => {
     const index = sparseIndex({ dims: 1 << 12, seed: 3, strategy: 'tables', tables: 8, bandBits: 8, codeBits: 64, probes: 8 });
     const next = splitmix32(9);
