@@ -107,13 +107,31 @@ describe('trainModerationModel', () => {
     expect(ModerationModel.fromJSON({ ...json, features: older }).features.normalizeBlocks).toBe(false);
   });
 
+  it('stores mostly-zero weights sparsely and others densely, both exactly', () => {
+    const features = { ...model.features, dims: 64 };
+    const sparse = new Float32Array(65);
+    sparse[3] = 0.1;
+    sparse[64] = -2.5;
+    const dense = Float32Array.from({ length: 65 }, (_, i) => Math.sin(i) / 3);
+    for (const weights of [sparse, dense]) {
+      const json = JSON.parse(JSON.stringify(new ModerationModel(weights, features, model.info)));
+      expect('dense' in json.weights).toBe(weights === dense);
+      expect(ModerationModel.fromJSON(json).weights).toEqual(weights);
+    }
+  });
+
   it('refuses malformed model data', () => {
-    const good = model.toJSON();
+    const features = { ...model.features, dims: 64 };
+    const weights = new Float32Array(65);
+    weights[60] = 1;
+    const sparse = new ModerationModel(weights, features, model.info).toJSON();
+    const dense = model.toJSON();
     expect(() => ModerationModel.fromJSON(null)).toThrow();
-    expect(() => ModerationModel.fromJSON({ ...good, format: 'other' })).toThrow();
-    expect(() => ModerationModel.fromJSON({ ...good, weights: { ...good.weights, nnz: good.weights.nnz + 1 } })).toThrow();
-    const outOfRange = { ...good, features: { ...good.features, dims: 4 } };
-    expect(() => ModerationModel.fromJSON(outOfRange)).toThrow(RangeError);
+    expect(() => ModerationModel.fromJSON({ ...dense, format: 'other' })).toThrow();
+    expect(() => ModerationModel.fromJSON({ ...sparse, weights: { ...sparse.weights, nnz: 2 } })).toThrow(RangeError);
+    expect(() => ModerationModel.fromJSON({ ...sparse, features: { ...features, dims: 8 } })).toThrow(RangeError);
+    expect(() => ModerationModel.fromJSON({ ...dense, features: { ...dense.features, dims: 8 } })).toThrow(RangeError);
+    expect(() => ModerationModel.fromJSON({ ...dense, weights: {} })).toThrow();
   });
 
   it('scores empty and huge text, and rejects bad training input', () => {

@@ -1,5 +1,6 @@
 // A trained moderation model: feature settings + Float32 weights, serialisable to plain JSON
-// (weights as base64 little-endian arrays of the non-zero entries) and back, bit for bit.
+// (weights as base64 little-endian Float32: the whole array, or the non-zero entries with their
+// indices when fewer than half are non-zero) and back, bit for bit.
 import { z } from 'zod';
 import { DEFAULT_DIMS, hashFeatures, type FeatureOptions, type SparseVector } from './features';
 import { margin, sigmoid } from './logistic';
@@ -47,7 +48,10 @@ const serializedSchema = z.object({
     // Absent from models saved before the option existed, which were trained without it.
     normalizeBlocks: z.boolean().default(false),
   }),
-  weights: z.object({ nnz: z.number().int().min(0), indices: z.string(), values: z.string() }),
+  weights: z.union([
+    z.object({ nnz: z.number().int().min(0), indices: z.string(), values: z.string() }),
+    z.object({ dense: z.string() }),
+  ]),
   version: z.number().int(),
   trainedAt: z.string(),
   threshold: z.number().min(0).max(1),
@@ -93,13 +97,19 @@ export class ModerationModel {
   toJSON(): SerializedModel {
     const nz: number[] = [];
     for (let j = 0; j < this.weights.length; j++) if (this.weights[j] !== 0) nz.push(j);
-    const indices = new Uint32Array(nz);
-    const values = Float32Array.from(nz, (j) => this.weights[j]);
+    const weights =
+      nz.length * 2 > this.weights.length
+        ? { dense: toBase64(this.weights) }
+        : {
+            nnz: nz.length,
+            indices: toBase64(new Uint32Array(nz)),
+            values: toBase64(Float32Array.from(nz, (j) => this.weights[j])),
+          };
     return {
       format: MODEL_FORMAT,
       formatVersion: FORMAT_VERSION,
       features: { ...this.features },
-      weights: { nnz: nz.length, indices: toBase64(indices), values: toBase64(values) },
+      weights,
       ...this.info,
     };
   }
@@ -107,12 +117,18 @@ export class ModerationModel {
   /** Rebuilds a model from toJSON() output; throws on anything malformed. */
   static fromJSON(data: unknown): ModerationModel {
     const s = serializedSchema.parse(data);
-    const indices = fromBase64(s.weights.indices, Uint32Array, s.weights.nnz);
-    const values = fromBase64(s.weights.values, Float32Array, s.weights.nnz);
-    const weights = new Float32Array(s.features.dims + 1);
-    for (let k = 0; k < indices.length; k++) {
-      if (indices[k] >= weights.length) throw new RangeError(`weight index ${indices[k]} out of range`);
-      weights[indices[k]] = values[k];
+    const n = s.features.dims + 1;
+    let weights: Float32Array;
+    if ('dense' in s.weights) {
+      weights = fromBase64(s.weights.dense, Float32Array, n);
+    } else {
+      const indices = fromBase64(s.weights.indices, Uint32Array, s.weights.nnz);
+      const values = fromBase64(s.weights.values, Float32Array, s.weights.nnz);
+      weights = new Float32Array(n);
+      for (let k = 0; k < indices.length; k++) {
+        if (indices[k] >= n) throw new RangeError(`weight index ${indices[k]} out of range`);
+        weights[indices[k]] = values[k];
+      }
     }
     const { format: _f, formatVersion: _v, features, weights: _w, ...info } = s;
     return new ModerationModel(weights, features, info);
