@@ -13,4 +13,4 @@ interface Job {
 
 const job = workerData as Job;
 const ids = exactTopK(new Float32Array(job.data), new Float32Array(job.queries), job.dim, job.k, job.from, job.to);
-parentPort!.postMessage(ids, [ids.buffer]);
+parentPort!.postMessage(ids, [ids.buffer as ArrayBuffer]);

@@ -1,5 +1,5 @@
-// npm run bench:related tuning aid (not part of the benchmark): recall and CPU q/s of the dense
-// index over a grid of (tables, bandBits) × (probes, rerank) on the synthetic data, truth cached.
+// Tuning aid for bench:related (not part of the benchmark): recall and CPU q/s of the dense
+// index over a grid of build options × query options on the synthetic data, truth cached.
 // Usage: tsx bench/related-tune.ts <n> <queries> '<json list of build options>' '<json list of query options>'
 import { denseIndex, type LshOptions, type QueryOptions } from '../src/ml/lsh';
 import { ClusteredGenerator, VECTOR_DEFAULTS } from './lib/vectors';
