@@ -4,13 +4,15 @@
 //   exact  — cosine with every item (the only way to keep recall on small corpora);
 //   scan   — Hamming distance to every code, exact re-rank of the `rerank` closest;
 //   tables — multi-probe the band tables, order those candidates by Hamming distance, re-rank.
-// Items are keyed by caller ids (numbers); slots are internal and reused after removal.
+// Items are keyed by caller ids (numbers); slots are internal and reused after removal. Codes are
+// built only once a strategy needs them (lsh-codes.ts): an exact index pays no hashing on writes.
 import type { SparseVector } from './features';
+import { SlotCodes } from './lsh-codes';
 import { hamming, packSigns } from './lsh-hash';
 import { DEFAULTS, MAX_PROBES, type Filter, type LshOptions, type Neighbor, type QueryOptions, type Strategy } from './lsh-options';
 import { SparseStore } from './lsh-sparse';
 import { DenseStore, type VectorStore } from './lsh-store';
-import { BandTables, ProbeSequencer, bandKey } from './lsh-tables';
+import { ProbeSequencer, bandKey } from './lsh-tables';
 import { TopK } from './lsh-topk';
 
 export type { Filter, LshOptions, Neighbor, QueryOptions, Strategy };
@@ -19,7 +21,6 @@ export class LshIndex<V> {
   readonly options: Required<LshOptions>;
   private readonly words: number;
   private capacity: number;
-  private codes: Uint32Array;
   private ids: Float64Array;
   private live: Uint8Array; // 0 free, 1 live, 2 live but zero vector (not in tables, never returned)
   private stamp: Uint32Array;
@@ -27,7 +28,7 @@ export class LshIndex<V> {
   private highWater = 0;
   private readonly free: number[] = [];
   private readonly slotOf = new Map<number, number>();
-  private readonly tables: BandTables;
+  private readonly codes: SlotCodes;
   private readonly prober: ProbeSequencer;
   private readonly proj: Float64Array;
   private readonly qcode: Uint32Array;
@@ -48,11 +49,10 @@ export class LshIndex<V> {
     }
     this.words = o.codeBits >>> 5;
     this.capacity = Math.max(1, o.capacity);
-    this.codes = new Uint32Array(this.capacity * this.words);
     this.ids = new Float64Array(this.capacity);
     this.live = new Uint8Array(this.capacity);
     this.stamp = new Uint32Array(this.capacity);
-    this.tables = new BandTables(o.tables, o.bandBits, this.capacity);
+    this.codes = new SlotCodes(o.codeBits, o.tables, o.bandBits, this.capacity, (slot, out) => this.store.projectSlot(slot, out));
     this.prober = new ProbeSequencer(o.bandBits, MAX_PROBES);
     this.proj = new Float64Array(o.codeBits);
     this.qcode = new Uint32Array(this.words);
@@ -75,11 +75,17 @@ export class LshIndex<V> {
     return slot === undefined ? undefined : this.store.get(slot);
   }
 
-  /** A copy of id's LSH code (undefined for unknown ids and zero vectors, which have none). */
+  /** A copy of id's LSH code (undefined for unknown ids and zero vectors, which have none); codes pending ones. */
   code(id: number): Uint32Array | undefined {
     const slot = this.slotOf.get(id);
     if (slot === undefined || this.live[slot] !== 1) return undefined;
-    return this.codes.slice(slot * this.words, (slot + 1) * this.words);
+    this.codes.flush(this.highWater);
+    return this.codes.codes.slice(slot * this.words, (slot + 1) * this.words);
+  }
+
+  /** Items whose codes are not built yet (none once the strategy needs codes; see lsh-codes.ts). */
+  get pendingCodes(): number {
+    return this.codes.pending;
   }
 
   /** Adds id, or replaces its vector when it is already present. */
@@ -95,9 +101,12 @@ export class LshIndex<V> {
       return;
     }
     this.live[slot] = 1;
-    this.store.projectSlot(slot, this.proj);
-    packSigns(this.proj, this.options.codeBits, this.codes, slot * this.words);
-    this.tables.insert(slot, this.codes, slot * this.words);
+    if (this.needsCodes(this.strategy())) {
+      this.codes.flush(this.highWater);
+      this.codes.encode(slot);
+    } else {
+      this.codes.defer(slot);
+    }
   }
 
   delete(id: number): boolean {
@@ -153,6 +162,7 @@ export class LshIndex<V> {
       this.exact(top, filter);
       return top.result(this.ids);
     }
+    this.codes.flush(this.highWater);
     this.store.projectQuery(this.proj);
     packSigns(this.proj, this.options.codeBits, this.qcode, 0);
     if (strategy === 'tables') {
@@ -182,7 +192,8 @@ export class LshIndex<V> {
   private probeTables(probes: number, enough: number): number {
     const o = this.options;
     const epoch = this.nextEpoch();
-    const lists = this.tables.lists;
+    const { tables } = this.codes;
+    const lists = tables.lists;
     const { keys, counts } = this;
     let rounds = 0;
     for (let t = 0; t < o.tables; t++) {
@@ -195,7 +206,7 @@ export class LshIndex<V> {
     for (let p = 0; p < rounds && !(enough > 0 && n >= enough); p++) {
       for (let t = 0; t < o.tables; t++) {
         if (p >= counts[t]) continue;
-        const list = t * this.tables.buckets + keys[t * MAX_PROBES + p];
+        const list = t * tables.buckets + keys[t * MAX_PROBES + p];
         const size = lists.size(list);
         if (size === 0) continue;
         if (n + size > this.cand.length) this.growCandidates(n + size);
@@ -221,7 +232,8 @@ export class LshIndex<V> {
 
   /** Orders the n candidates by Hamming distance (counting sort) and re-ranks the closest visible ones. */
   private rerank(n: number, top: TopK, budget: number, filter?: Filter): void {
-    const { words, cand, dist, histogram, codes, qcode } = this;
+    const { words, cand, dist, histogram, qcode } = this;
+    const { codes } = this.codes;
     const bits = this.options.codeBits;
     histogram.fill(0);
     for (let i = 0; i < n; i++) {
@@ -269,13 +281,14 @@ export class LshIndex<V> {
   }
 
   private unindex(slot: number): void {
-    if (this.live[slot] === 1) this.tables.remove(slot, this.codes, slot * this.words);
+    this.codes.drop(slot);
+  }
+
+  private needsCodes(strategy: Exclude<Strategy, 'auto'>): boolean {
+    return strategy === 'scan' || strategy === 'tables';
   }
 
   private grow(capacity: number): void {
-    const codes = new Uint32Array(capacity * this.words);
-    codes.set(this.codes);
-    this.codes = codes;
     const ids = new Float64Array(capacity);
     ids.set(this.ids);
     this.ids = ids;
@@ -285,7 +298,7 @@ export class LshIndex<V> {
     const stamp = new Uint32Array(capacity);
     stamp.set(this.stamp);
     this.stamp = stamp;
-    this.tables.grow(capacity);
+    this.codes.grow(capacity);
     this.store.grow(capacity);
     this.capacity = capacity;
   }
@@ -293,8 +306,8 @@ export class LshIndex<V> {
   /** Bytes held per item: vectors, codes, ids, table entries and the id map (≈ 40 B a Map entry). */
   memoryBytes(): { total: number; perItem: number } {
     const fixed =
-      this.codes.byteLength + this.ids.byteLength + this.live.byteLength + this.stamp.byteLength +
-      this.tables.memoryBytes() + this.store.storageBytes() + this.slotOf.size * 40;
+      this.codes.memoryBytes() + this.ids.byteLength + this.live.byteLength + this.stamp.byteLength +
+      this.store.storageBytes() + this.slotOf.size * 40;
     return { total: fixed, perItem: this.size > 0 ? fixed / this.size : 0 };
   }
 }

@@ -26,8 +26,8 @@ export interface NoteIndexOptions {
 // Notes are answered exactly (term-at-a-time over posting lists) up to exactMax notes: on text,
 // where related notes have cosines of 0.1–0.5, SimHash codes separate neighbours poorly (recall@10
 // 0.42 scanning 128-bit codes on SpamAssassin) and exact scoring is faster than any LSH setting
-// that reaches 0.95. The 64-bit codes (4 bands of 16 bits) stay cheap to compute on every write
-// and take over only beyond exactMax, trading recall for bounded latency.
+// that reaches 0.95. The 64-bit codes (4 bands of 16 bits) are only built when a query asks for
+// a scan or the tables (lsh-codes.ts), so a write costs its postings and no SimHash.
 export const NOTE_LSH: LshOptions = {
   seed: 0x6e6f7465,
   tables: 4,
