@@ -186,10 +186,10 @@ describe('keyset pagination', () => {
     } finally {
       sequelize.options.logging = logging;
     }
-    const select = sql.find((q) => /FROM [`"]posts[`"]/.test(q) && /LIMIT/.test(q) && !/count\(/i.test(q));
+    const select = sql.find((q) => /FROM posts p\b/.test(q) && /LIMIT/.test(q));
     expect(select).toBeDefined();
     expect(select).not.toMatch(/OFFSET|LIMIT \d+, \d+/i);
-    expect(select).toMatch(/[`"]timestamp[`"] </);
+    expect(select).toMatch(/p\.timestamp < /);
     expect(select).toMatch(/LIMIT 21/);
   });
 });

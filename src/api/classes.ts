@@ -219,7 +219,7 @@ export function classRoutes({ config }: RouteContext): ApiRoute[] {
       responses: { 200: { description: 'A page of posts', schema: PostPage } },
       handler: async (req, res) => {
         const klass = await loadClass(req);
-        const page = await postPage(req, { where: { classId: klass.id }, direction: 'DESC', perPage, path: urls.classPosts(klass.id) });
+        const page = await postPage(req, { classId: klass.id }, { perPage, path: urls.classPosts(klass.id) });
         res.json({ posts: page.items.map(postJson), prev: page.prev, next: page.next, count: page.count });
       },
     },

@@ -1,8 +1,7 @@
 import type { Request } from 'express';
 import { Op, WhereOptions } from 'sequelize';
 import { Comment, Post } from '../models';
-import { withTags } from '../services/notes';
-import { withCommentCounts } from '../services/posts';
+import { listPosts, PostFilter, PostItem } from '../services/posts';
 import { badRequest } from './errors';
 import { ListQuery } from './schemas';
 
@@ -63,9 +62,7 @@ export async function listPage<M extends Listed>(model: M, req: Request, spec: L
   const count = await finder.count({ where: spec.where });
 
   if (req.query.cursor !== undefined) {
-    const raw = ListQuery.shape.cursor.safeParse(req.query.cursor);
-    const after = raw.success && raw.data ? decodeCursor(raw.data) : null;
-    if (!raw.success || (raw.data && !after)) throw badRequest('invalid cursor');
+    const after = cursorOf(req);
     const where = after ? { [Op.and]: [spec.where, keyset(direction, after)] } : spec.where;
     const rows = (await finder.findAll({ where, order, limit: perPage + 1 })) as Row<M>[];
     const items = rows.slice(0, perPage);
@@ -83,6 +80,14 @@ export async function listPage<M extends Listed>(model: M, req: Request, spec: L
   };
 }
 
+/** The boundary `?cursor=` names (null: from the start); 400 for a junk cursor. */
+function cursorOf(req: Request): { timestamp: Date; id: number } | null {
+  const raw = ListQuery.shape.cursor.safeParse(req.query.cursor);
+  const after = raw.success && raw.data ? decodeCursor(raw.data) : null;
+  if (!raw.success || (raw.data && !after)) throw badRequest('invalid cursor');
+  return after;
+}
+
 /** Rows strictly after (timestamp, id) in the list's order: uses the (timestamp, id) indexes. */
 function keyset(direction: 'ASC' | 'DESC', after: { timestamp: Date; id: number }): WhereOptions {
   const beyond = direction === 'DESC' ? Op.lt : Op.gt;
@@ -91,10 +96,26 @@ function keyset(direction: 'ASC' | 'DESC', after: { timestamp: Date; id: number 
   };
 }
 
-/** A page of posts with their comment counts and tags (one grouped query each for the page). */
-export async function postPage(req: Request, spec: ListSpec): Promise<ListPage<Post>> {
-  const page = await listPage(Post, req, spec);
-  await withCommentCounts(page.items);
-  await withTags(page.items);
-  return page;
+/**
+ * A page of posts with their comment counts and tags, in either form. Read with
+ * the listings' SQL (services/posts.ts) into plain objects: the total from the
+ * kept count, no model instances.
+ */
+export async function postPage(req: Request, filter: PostFilter, spec: { perPage: number; path: string }): Promise<ListPage<PostItem>> {
+  const { perPage, path } = spec;
+  if (req.query.cursor !== undefined) {
+    const after = cursorOf(req);
+    const { items: rows, total } = await listPosts(filter, { limit: perPage + 1, after: after ?? undefined });
+    const items = rows.slice(0, perPage);
+    const next = rows.length > perPage ? `${path}?cursor=${encodeCursor(items[items.length - 1])}` : null;
+    return { items, prev: null, next, count: total };
+  }
+  const page = pageNumber(req.query.page);
+  const { items, total } = await listPosts(filter, { limit: perPage, offset: (page - 1) * perPage });
+  return {
+    items,
+    prev: page > 1 ? `${path}?page=${page - 1}` : null,
+    next: page < Math.ceil(total / perPage) ? `${path}?page=${page + 1}` : null,
+    count: total,
+  };
 }

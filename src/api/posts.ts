@@ -3,7 +3,7 @@ import { Transaction } from 'sequelize';
 import { Comment, Permission, Post, User } from '../models';
 import { classForNote } from '../services/classes';
 import { createNote, normaliseTags, updateNote, withTags } from '../services/notes';
-import { canSee, visiblePosts } from '../services/visibility';
+import { canSee } from '../services/visibility';
 import { currentUser } from './authentication';
 import { badRequest, forbidden, notFound } from './errors';
 import { postPage } from './pagination';
@@ -44,8 +44,7 @@ export function postRoutes({ config }: RouteContext): ApiRoute[] {
       query: ListQuery,
       responses: { 200: { description: `A page of posts (${config.postsPerPage} per page)`, schema: PostPage } },
       handler: async (req, res) => {
-        const where = await visiblePosts(currentUser(req));
-        const page = await postPage(req, { where, direction: 'DESC', perPage: config.postsPerPage, path: '/api/v1/posts/' });
+        const page = await postPage(req, { viewer: currentUser(req) }, { perPage: config.postsPerPage, path: '/api/v1/posts/' });
         res.json({ posts: page.items.map(postJson), prev: page.prev, next: page.next, count: page.count });
       },
     },

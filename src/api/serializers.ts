@@ -20,8 +20,11 @@ export const urls = {
 
 const httpDate = (date: Date) => new Date(date).toUTCString();
 
+/** A post as a model instance or as a listing item (services/posts.ts). */
+type PostLike = Pick<Post, 'id' | 'body' | 'bodyHtml' | 'timestamp' | 'authorId' | 'classId' | 'commentCount' | 'tagNames'> & { title: string | null };
+
 /** `post.commentCount` and `post.tagNames` must be set (one grouped query each per page, see pagination.ts). */
-export function postJson(post: Post): PostJsonT {
+export function postJson(post: PostLike): PostJsonT {
   return {
     url: urls.post(post.id),
     body: post.body,

@@ -1,5 +1,4 @@
-import { findTagId, normaliseTag, taggedWith, visibleTagCounts } from '../services/notes';
-import { and, visiblePosts } from '../services/visibility';
+import { findTagId, normaliseTag, visibleTagCounts } from '../services/notes';
 import { currentUser } from './authentication';
 import { pageNumber, postPage } from './pagination';
 import { ApiRoute, RouteContext } from './routing';
@@ -43,8 +42,8 @@ export function tagRoutes({ config }: RouteContext): ApiRoute[] {
       responses: { 200: { description: `A page of posts (${config.postsPerPage} per page)`, schema: PostPage } },
       handler: async (req, res) => {
         const name = normaliseTag(String(req.params.name)) ?? String(req.params.name);
-        const where = and(await visiblePosts(currentUser(req)), taggedWith(await findTagId(name)));
-        const page = await postPage(req, { where, direction: 'DESC', perPage: config.postsPerPage, path: urls.tagPosts(name) });
+        // An unknown tag lists nothing: no tag has id 0.
+        const page = await postPage(req, { tagId: (await findTagId(name)) ?? 0, viewer: currentUser(req) }, { perPage: config.postsPerPage, path: urls.tagPosts(name) });
         res.json({ posts: page.items.map(postJson), prev: page.prev, next: page.next, count: page.count });
       },
     },

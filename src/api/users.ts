@@ -1,6 +1,5 @@
 import type { Request } from 'express';
 import { Post, User } from '../models';
-import { followedBy } from '../services/posts';
 import { and, visiblePosts } from '../services/visibility';
 import { currentUser } from './authentication';
 import { notFound } from './errors';
@@ -43,8 +42,7 @@ export function userRoutes({ config }: RouteContext): ApiRoute[] {
       responses: { 200: { description: 'A page of posts', schema: PostPage } },
       handler: async (req, res) => {
         const user = await loadUser(req);
-        const where = and({ authorId: user.id }, await visiblePosts(currentUser(req)));
-        const page = await postPage(req, { where, direction: 'DESC', perPage, path: urls.userPosts(user.id) });
+        const page = await postPage(req, { authorId: user.id, viewer: currentUser(req) }, { perPage, path: urls.userPosts(user.id) });
         res.json({ posts: page.items.map(postJson), prev: page.prev, next: page.next, count: page.count });
       },
     },
@@ -57,8 +55,7 @@ export function userRoutes({ config }: RouteContext): ApiRoute[] {
       responses: { 200: { description: 'A page of posts', schema: PostPage } },
       handler: async (req, res) => {
         const user = await loadUser(req);
-        const where = and(followedBy(user.id), await visiblePosts(currentUser(req)));
-        const page = await postPage(req, { where, direction: 'DESC', perPage, path: urls.timeline(user.id) });
+        const page = await postPage(req, { followedBy: user.id, viewer: currentUser(req) }, { perPage, path: urls.timeline(user.id) });
         res.json({ posts: page.items.map(postJson), prev: page.prev, next: page.next, count: page.count });
       },
     },

@@ -142,16 +142,39 @@ export async function pagePosts(filter: PostFilter, page: number, perPage: numbe
   // The last page (-1) needs the total first; any other page brings it along with its rows.
   const known = page === -1 ? await countPosts(c) : undefined;
   const at = resolvePage(page, perPage, known ?? 0);
+  const { items, total } = await readPage(c, perPage, at.offset, known);
+  return new Pagination(items, at.page, perPage, total);
+}
+
+/**
+ * Up to `limit` posts, newest first, skipping `offset` of them or starting after
+ * the keyset boundary `after` (timestamp, id) in that order (the API's cursor),
+ * with the listing's total.
+ */
+export async function listPosts(filter: PostFilter, at: { limit: number; offset?: number; after?: { timestamp: Date; id: number } }): Promise<{ items: PostItem[]; total: number }> {
+  return readPage(await conditions(filter), at.limit, at.offset ?? 0, undefined, at.after);
+}
+
+async function readPage(c: Conditions, limit: number, offset: number, known?: number, after?: { timestamp: Date; id: number }) {
+  let where = c.where;
+  const replacements: Record<string, unknown> = { ...c.replacements, limit, offset: Math.max(0, offset) };
+  if (after) {
+    // Written as two comparisons, not a row value: both databases range-scan the (timestamp, id) index with it.
+    const beyond = '(p.timestamp < :afterTime OR (p.timestamp = :afterTime AND p.id < :afterId))';
+    where = where ? `${where} AND ${beyond}` : `WHERE ${beyond}`;
+    replacements.afterTime = after.timestamp;
+    replacements.afterId = after.id;
+  }
   // The page's ids first (from the (timestamp, id) or (author_id, timestamp) index
   // alone), then their rows: joins and counts run for 20 rows, not for every skipped one.
   const rows = await db().query<Row>(
     `SELECT ${ITEM_COLUMNS}, (${countSql(c)}) AS total
-     FROM (SELECT p.id FROM posts p ${c.where} ORDER BY p.timestamp DESC, p.id DESC LIMIT :limit OFFSET :offset) page
+     FROM (SELECT p.id FROM posts p ${where} ORDER BY p.timestamp DESC, p.id DESC LIMIT :limit${offset > 0 ? ' OFFSET :offset' : ''}) page
      JOIN posts p ON p.id = page.id ${ITEM_JOINS} ORDER BY p.timestamp DESC, p.id DESC`,
-    { type: QueryTypes.SELECT, replacements: { ...c.replacements, limit: perPage, offset: Math.max(0, at.offset) } },
+    { type: QueryTypes.SELECT, replacements },
   );
   const total = known ?? (rows.length ? Number(rows[0].total) : await countPosts(c));
-  return new Pagination(await withTags(rows.map(toItem)), at.page, perPage, total);
+  return { items: await withTags(rows.map(toItem)), total };
 }
 
 /** One post as the listings show it, or null. */
