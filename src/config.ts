@@ -73,6 +73,11 @@ export interface Config {
     pollMs: number;
     /** POST /api/v1/models/moderation/predict calls per user per minute. */
     predictPerMinute: number;
+    /**
+     * Also learn from confident predictions on unlabelled comments (self-training). Off by
+     * default: it did not help in the benchmark (docs/moderation-model.md).
+     */
+    selfTraining: boolean;
   };
 }
 
@@ -154,6 +159,7 @@ const envSchema = z.object({
   MODERATION_MIN_PRECISION: z.coerce.number().min(0).max(1).default(0.9),
   MODERATION_POLL_SECONDS: int(1, 3600).default(30),
   MODERATION_PREDICT_PER_MINUTE: int(1, 100_000).default(60),
+  MODERATION_SELF_TRAINING: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -269,6 +275,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       minPrecision: e.MODERATION_MIN_PRECISION,
       pollMs: e.MODERATION_POLL_SECONDS * 1000,
       predictPerMinute: e.MODERATION_PREDICT_PER_MINUTE,
+      selfTraining: e.MODERATION_SELF_TRAINING,
     },
   };
 }

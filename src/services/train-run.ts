@@ -5,6 +5,7 @@ import { predictProba } from '../ml/logistic';
 import { evaluate, logLoss } from '../ml/metrics';
 import { DEFAULT_FEATURES, type SerializedModel } from '../ml/model';
 import { ACTIVE_LEARNING_TRAIN, MODERATION_TRAIN_DEFAULTS, trainModerationModel, type LabelledText } from '../ml/moderation';
+import { SELF_TRAINING_DEFAULTS } from '../ml/self-training';
 import { DEFAULT_LR, OPTIMIZER_NAMES } from '../ml/optimizers';
 import { mulberry32, permutation } from '../ml/random';
 import { stratifiedSplit } from '../ml/split';
@@ -18,6 +19,8 @@ export interface TrainRequest {
   /** Texts to score with the new model (the comments whose stored score it replaces). */
   rescore: string[];
   seed?: number;
+  /** Unlabelled comments to self-train on (set with MODERATION_SELF_TRAINING); absent: supervised only. */
+  unlabelled?: string[];
 }
 
 export interface TrainOutcome {
@@ -44,6 +47,8 @@ export function runTraining(req: TrainRequest, progress: Progress = () => {}): T
   progress('training', 0);
   const { model, history } = trainModerationModel(req.examples, {
     seed,
+    selfTraining: req.unlabelled ? SELF_TRAINING_DEFAULTS : false,
+    unlabelled: req.unlabelled,
     train: { ...train, onEpoch: (r) => progress('training', (0.5 * r.epoch) / maxEpochs) },
   });
   const learning = learningCurve(req.examples, train, seed, (f) => progress('learning curve', 0.5 + 0.35 * f));

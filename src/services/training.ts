@@ -17,6 +17,8 @@ import type { WorkerMessage } from './train-worker';
 const STALE_MS = 10 * 60_000;
 /** The newest comments get the new model's score; older ones keep theirs. */
 const RESCORE_LIMIT = 50_000;
+/** With MODERATION_SELF_TRAINING, the newest this many unlabelled comments (the benchmark's cap). */
+const UNLABELLED_LIMIT = 2_000;
 
 export class TrainingError extends Error {}
 
@@ -68,6 +70,10 @@ export class Training {
       examples: examples.map((e) => ({ text: e.text.slice(0, MAX_TEXT_CHARS), label: e.label })),
       rescore: recent.map((c) => c.body.slice(0, MAX_TEXT_CHARS)),
     };
+    if (this.settings.selfTraining) {
+      const labelled = new Set(examples.map((e) => e.commentId));
+      request.unlabelled = request.rescore.filter((_, k) => !labelled.has(recent[k].id)).slice(0, UNLABELLED_LIMIT);
+    }
     const run = this.run(job, request, recent.map((c) => c.id));
     this.runs.set(job.id, run);
     void run.finally(() => this.runs.delete(job.id));
