@@ -1,6 +1,4 @@
 import type { Request } from 'express';
-import type { Post } from '../models';
-import { withCommentCounts } from '../services/posts';
 import type { Hit, RelatedNotes } from '../services/related';
 import { decodeSearchCursor, encodeSearchCursor, parseQuery, queryTerms, snippet, snippetHtml } from '../services/snippets';
 import { currentUser } from './authentication';
@@ -51,7 +49,6 @@ export function searchRoutes({ config }: RouteContext, related: RelatedNotes): A
         const k = kParam(req.query.k);
         const post = await loadPost(req);
         const hits = await related.related(post.id, currentUser(req), k);
-        await withCommentCounts(hits.map((h) => h.post));
         res.json({ posts: hits.map(scored), count: hits.length });
       },
     },
@@ -68,7 +65,6 @@ export function searchRoutes({ config }: RouteContext, related: RelatedNotes): A
         const perPage = config.postsPerPage;
         if (!q) return res.json({ posts: [], prev: null, next: null, count: 0 });
         const { hits, count } = await related.search(q, currentUser(req), offset, perPage);
-        await withCommentCounts(hits.map((h): Post => h.post));
         const terms = queryTerms(q);
         res.json({
           posts: hits.map((hit) => ({ ...scored(hit), snippet_html: snippetHtml(snippet(hit.post.body, terms)) })),

@@ -186,6 +186,16 @@ export async function findPostItem(id: number): Promise<PostItem | null> {
   return rows.length ? (await withTags([toItem(rows[0])]))[0] : null;
 }
 
+/** These posts as the listings show them, in no particular order; missing ids are left out. */
+export async function findPostItems(ids: number[]): Promise<PostItem[]> {
+  if (ids.length === 0) return [];
+  const rows = await db().query<Row>(`SELECT ${ITEM_COLUMNS} FROM posts p ${ITEM_JOINS} WHERE p.id IN (:ids)`, {
+    type: QueryTypes.SELECT,
+    replacements: { ids },
+  });
+  return withTags(rows.map(toItem));
+}
+
 /** Sets `commentCount` on each post with one grouped query. */
 export async function withCommentCounts<P extends { id: number; commentCount?: number }>(posts: P[]): Promise<P[]> {
   if (posts.length === 0) return posts;

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import { Op, QueryTypes } from 'sequelize';
 import { NoteIndex, type NoteText } from '../ml/similarity-index';
-import { Post, User } from '../models';
-import { onNoteChange, tagsOf, withTags, type NoteChange } from './notes';
+import { Post } from '../models';
+import { onNoteChange, tagsOf, type NoteChange } from './notes';
+import { findPostItems, type PostItem } from './posts';
 import { hiddenClassIds, type Viewer } from './visibility';
 
 // Related notes and search, per process: an in-memory NoteIndex (hashed TF-IDF of title,
@@ -24,7 +25,8 @@ export interface RelatedOptions {
 }
 
 export interface Hit {
-  post: Post;
+  /** With its author, tags and comment count. */
+  post: PostItem;
   score: number;
 }
 
@@ -248,11 +250,8 @@ export class RelatedNotes {
   /** The posts behind the hits, in rank order, with authors and tags; checked against visibility once more. */
   private async load(neighbors: { id: number; score: number }[], hidden: Set<number>): Promise<Hit[]> {
     if (neighbors.length === 0) return [];
-    const posts = await Post.findAll({
-      where: { id: neighbors.map((n) => n.id) },
-      include: [{ model: User, as: 'author' }],
-    });
-    await withTags(posts);
+    // Plain rows, as the listings read them: model instances cost more than the rest of the post page.
+    const posts = await findPostItems(neighbors.map((n) => n.id));
     const byId = new Map(posts.map((p) => [p.id, p]));
     return neighbors
       .map((n) => ({ post: byId.get(n.id)!, score: n.score }))
