@@ -1,6 +1,6 @@
 // Options of the LSH index (lsh.ts) and what a query returns.
 
-export type Strategy = 'auto' | 'exact' | 'scan' | 'tables';
+export type Strategy = 'auto' | 'exact' | 'scan' | 'tables' | 'terms';
 
 export interface LshOptions {
   seed?: number;
@@ -21,6 +21,15 @@ export interface LshOptions {
   exactMax?: number;
   /** …and scans all codes up to this many, then uses the tables. */
   scanMax?: number;
+  /**
+   * Sparse vectors only: past exactMax, 'auto' gathers candidates from the query's `terms`
+   * strongest terms (partial dot products over their posting lists) instead of hashing, and
+   * re-ranks the `termRerank` best by exact cosine (0: off, the codes are used). Terms whose
+   * lists would take the postings walked past `termPostings` are skipped.
+   */
+  terms?: number;
+  termPostings?: number;
+  termRerank?: number;
   /** Slots allocated up front (the arenas double when full). */
   capacity?: number;
 }
@@ -31,6 +40,9 @@ export interface QueryOptions {
   probes?: number;
   candidates?: number;
   rerank?: number;
+  terms?: number;
+  termPostings?: number;
+  termRerank?: number;
 }
 
 export interface Neighbor {
@@ -54,6 +66,9 @@ export const DEFAULTS = {
   strategy: 'auto' as Strategy,
   exactMax: 10_000,
   scanMax: 25_000,
+  terms: 0,
+  termPostings: Infinity,
+  termRerank: 1000,
   capacity: 1024,
 };
 

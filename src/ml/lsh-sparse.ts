@@ -18,13 +18,20 @@ export class SparseStore implements VectorStore<SparseVector> {
   private vectors: SparseVector[] = [];
   private readonly postings: ListArena; // entries: slot, weight, generation of the slot
   private generation = new Uint32Array(1024);
+  private mark = new Uint32Array(1024); // slot seen by the term-pruned query of epoch `marked`
+  private marked = 0;
+  private order = new Uint32Array(256);
   private readonly dead: Uint32Array; // dead entries per posting list
   private readonly scratch: Float32Array;
+  // One bit per dimension: set for the prepared query's terms. 32 KB stays in L1 where the 1 MB
+  // scratch does not, so a candidate's terms that the query lacks (most) cost no cache miss.
+  private readonly inQuery: Uint32Array;
   private query: SparseVector = EMPTY;
   private readonly planes: SparseHyperplanes;
 
   constructor(readonly dim: number, bits: number, seed: number) {
     this.scratch = new Float32Array(dim);
+    this.inQuery = new Uint32Array((dim + 31) >>> 5);
     this.postings = new ListArena(dim, true, 1 << 16, true);
     this.dead = new Uint32Array(dim);
     this.planes = new SparseHyperplanes(bits, seed);
@@ -48,6 +55,9 @@ export class SparseStore implements VectorStore<SparseVector> {
     const generation = new Uint32Array(capacity);
     generation.set(this.generation);
     this.generation = generation;
+    const mark = new Uint32Array(capacity);
+    mark.set(this.mark);
+    this.mark = mark;
   }
 
   set(slot: number, v: SparseVector): number {
@@ -92,7 +102,11 @@ export class SparseStore implements VectorStore<SparseVector> {
     if (norm === 0) return 0;
     const values = Float32Array.from(q.values, (x) => x / norm);
     this.query = { indices: q.indices.slice(), values };
-    for (let k = 0; k < q.indices.length; k++) this.scratch[q.indices[k]] = values[k];
+    for (let k = 0; k < q.indices.length; k++) {
+      const i = q.indices[k];
+      this.scratch[i] = values[k];
+      this.inQuery[i >>> 5] |= 1 << (i & 31);
+    }
     return norm;
   }
 
@@ -102,9 +116,12 @@ export class SparseStore implements VectorStore<SparseVector> {
 
   score(slot: number): number {
     const { indices, values } = this.vectors[slot];
-    const q = this.scratch;
+    const { scratch, inQuery } = this;
     let s = 0;
-    for (let k = 0; k < indices.length; k++) s += values[k] * q[indices[k]];
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k];
+      if ((inQuery[i >>> 5] >>> (i & 31)) & 1) s += values[k] * scratch[i];
+    }
     return s;
   }
 
@@ -127,9 +144,52 @@ export class SparseStore implements VectorStore<SparseVector> {
     }
   }
 
+  scoreStrongest(terms: number, postingsBudget: number, acc: Float32Array, out: Uint32Array): number {
+    const { indices, values } = this.query;
+    const m = indices.length;
+    if (this.order.length < m) this.order = new Uint32Array(Math.max(m, this.order.length * 2));
+    const order = this.order.subarray(0, m);
+    for (let k = 0; k < m; k++) order[k] = k;
+    order.sort((a, b) => Math.abs(values[b]) - Math.abs(values[a]) || a - b);
+    if (++this.marked === 0xffffffff) {
+      this.mark.fill(0);
+      this.marked = 1;
+    }
+    const epoch = this.marked;
+    const { postings, generation, mark } = this;
+    const { data, floats, stride } = postings;
+    let n = 0;
+    let walked = 0;
+    for (let r = 0, taken = 0; r < m && taken < terms; r++) {
+      const k = order[r];
+      const size = postings.size(indices[k]);
+      // A list that would overrun the budget is skipped, not the rest: weaker terms further down
+      // the order are mostly rarer ones, with short lists that still fit.
+      if (size === 0 || (walked > 0 && walked + size > postingsBudget)) continue;
+      walked += size;
+      taken++;
+      const start = postings.offset(indices[k]) * stride;
+      const end = start + size * stride;
+      const q = values[k];
+      for (let e = start; e < end; e += stride) {
+        const slot = data[e];
+        if (data[e + 2] !== generation[slot]) continue;
+        acc[slot] += q * floats[e + 1];
+        if (mark[slot] !== epoch) {
+          mark[slot] = epoch;
+          out[n++] = slot;
+        }
+      }
+    }
+    return n;
+  }
+
   release(): void {
     const { indices } = this.query;
-    for (let k = 0; k < indices.length; k++) this.scratch[indices[k]] = 0;
+    for (let k = 0; k < indices.length; k++) {
+      this.scratch[indices[k]] = 0;
+      this.inQuery[indices[k] >>> 5] = 0;
+    }
     this.query = EMPTY;
   }
 
@@ -138,7 +198,7 @@ export class SparseStore implements VectorStore<SparseVector> {
   }
 
   storageBytes(): number {
-    let bytes = this.scratch.byteLength + this.postings.memoryBytes() + this.dead.byteLength + this.generation.byteLength;
+    let bytes = this.scratch.byteLength + this.inQuery.byteLength + this.postings.memoryBytes() + this.dead.byteLength + this.generation.byteLength + this.mark.byteLength;
     for (const v of this.vectors) bytes += 8 + (v ? v.indices.length * 8 + 80 : 0);
     return bytes;
   }

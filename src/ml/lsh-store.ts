@@ -20,6 +20,14 @@ export interface VectorStore<V> {
   score(slot: number): number;
   /** acc[s] = cosine of the prepared query with every slot s < upTo (free slots score 0). */
   scoreAll(acc: Float32Array, upTo: number): void;
+  /**
+   * Sparse stores: partial cosines of the prepared query's strongest terms (largest |weight|
+   * first, at most `terms` of them, skipping those whose posting lists would take the postings
+   * walked past `postingsBudget`) added into acc for every slot in their posting lists; each such
+   * slot is listed once in out, which must have room for every slot. Returns how many. acc must
+   * be 0 at those slots.
+   */
+  scoreStrongest?(terms: number, postingsBudget: number, acc: Float32Array, out: Uint32Array): number;
   /** Forgets the prepared query (clears sparse scratch). */
   release(): void;
   grow(capacity: number): void;

@@ -46,3 +46,31 @@ export class TopK {
     return out;
   }
 }
+
+/**
+ * The m-th largest of a[0, n) (1 ≤ m ≤ n), by quickselect: a is reordered. O(n) on average, which
+ * beats sorting the tens of thousands of partial scores a term-pruned query gathers.
+ */
+export function mthLargest(a: Float32Array, n: number, m: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  const target = m - 1; // position in descending order
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] > pivot) i++;
+      while (a[j] < pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return a[target];
+  }
+  return a[target];
+}
