@@ -80,6 +80,16 @@ function checkout(commit: string, name: string): string {
   return worktree;
 }
 
+async function relatedReady(server: Served, page: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const html = await (await fetch(server.url + page, { headers: BASE_HEADERS })).text();
+    if (html.includes('related-heading')) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${server.url}: no related notes on ${page} after a minute`);
+}
+
 async function main(): Promise<void> {
   const worktrees = [checkout(ref, 'ref'), ...(other ? [checkout(other, 'other')] : [])];
   const base = sqliteDatabase(sizeOf(1000), dir);
@@ -101,6 +111,10 @@ async function main(): Promise<void> {
     const user = (id: number) => rows(base, `SELECT username, email FROM users WHERE id = ${id}`)[0];
     const popular = rows(base, 'SELECT post_id FROM comments GROUP BY post_id ORDER BY COUNT(*) DESC, post_id LIMIT 1')[0][0];
     const [classNote] = rows(base, 'SELECT id FROM posts WHERE class_id = 902 LIMIT 1')[0];
+    // Post pages show related notes only once the per-process index is built (in the
+    // background, from the first post page on): wait for it on both, or which pages
+    // show them depends on how fast each server answered the pages before.
+    await Promise.all(servers.map((s) => relatedReady(s, `/post/${popular}`)));
     const paths = [
       '/', '/?page=2', '/?page=45', '/?page=50', '/?page=999', '/?page=-1', '/?page=junk',
       `/post/${popular}`, `/post/${popular}?page=-1`, `/post/${popular}?page=2`, `/post/${classNote}`, '/post/1', '/post/99999',
