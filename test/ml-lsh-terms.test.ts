@@ -46,7 +46,7 @@ describe('term-pruned candidates', () => {
     const index = build({ strategy: 'exact' });
     for (const q of queries) {
       const exact = index.query(q, 10);
-      const terms = index.query(q, 10, undefined, { strategy: 'terms', terms: 0, termRerank: docs.length });
+      const terms = index.query(q, 10, undefined, { strategy: 'terms', terms: Infinity, termRerank: docs.length });
       expect(terms.map((n) => n.id)).toEqual(exact.map((n) => n.id));
       terms.forEach((n, i) => expect(n.score).toBeCloseTo(exact[i].score, 5));
     }
@@ -64,9 +64,9 @@ describe('term-pruned candidates', () => {
       }
       return hits / (10 * queries.length);
     };
-    const small = recall({ terms: 8, termPostings: 600, termRerank: 60 });
+    const small = recall({ terms: 8, termPostings: 0.4, termRerank: 60 });
     expect(small).toBeGreaterThanOrEqual(0.9);
-    expect(recall({ terms: 16, termPostings: 3000, termRerank: 300 })).toBeGreaterThan(small);
+    expect(recall({ terms: 16, termPostings: 2, termRerank: 300 })).toBeGreaterThan(small);
   });
 
   it('are what auto picks past exactMax for sparse vectors, never for dense ones', () => {
@@ -79,7 +79,7 @@ describe('term-pruned candidates', () => {
   });
 
   it('never return filtered items, and fall back to exact scoring when too few candidates pass', () => {
-    const index = build({ terms: 4, termPostings: 300, termRerank: 20, exactMax: 100 });
+    const index = build({ terms: 4, termPostings: 0.2, termRerank: 20, exactMax: 100 });
     const hidden = (id: number) => id % 3 !== 0;
     for (const q of queries.slice(0, 20)) {
       const got = index.query(q, 10, (id) => !hidden(id));
@@ -95,10 +95,10 @@ describe('term-pruned candidates', () => {
   });
 
   it('stay correct after edits and deletes (stale postings skipped, accumulators reset)', () => {
-    const index = build({ terms: 8, termPostings: 600, termRerank: 200, exactMax: 100 });
+    const index = build({ terms: 8, termPostings: 0.4, termRerank: 200, exactMax: 100 });
     for (let i = 0; i < 300; i++) index.set(i, docs[(i * 7 + 3) % docs.length]);
     for (let i = 300; i < 500; i++) index.delete(i);
-    const fresh = sparseIndex({ dims: DIMS, seed: 2, terms: 8, termPostings: 600, termRerank: 200, exactMax: 100 });
+    const fresh = sparseIndex({ dims: DIMS, seed: 2, terms: 8, termPostings: 0.4, termRerank: 200, exactMax: 100 });
     for (let i = 0; i < docs.length; i++) {
       if (i >= 300 && i < 500) continue;
       fresh.set(i, i < 300 ? docs[(i * 7 + 3) % docs.length] : docs[i]);

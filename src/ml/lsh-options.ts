@@ -25,7 +25,8 @@ export interface LshOptions {
    * Sparse vectors only: past exactMax, 'auto' gathers candidates from the query's `terms`
    * strongest terms (partial dot products over their posting lists) instead of hashing, and
    * re-ranks the `termRerank` best by exact cosine (0: off, the codes are used). Terms whose
-   * lists would take the postings walked past `termPostings` are skipped.
+   * lists would take the postings walked past `termPostings` × the number of items are skipped
+   * (a multiple of the size, because posting lists grow with the corpus).
    */
   terms?: number;
   termPostings?: number;

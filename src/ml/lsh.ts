@@ -130,8 +130,8 @@ export class LshIndex<V> {
     const probes = Math.max(1, Math.min(MAX_PROBES, Math.floor(opts.probes ?? this.options.probes)));
     const rerank = Math.max(kk, Math.floor(opts.rerank ?? this.options.rerank));
     const enough = Math.max(0, opts.candidates ?? this.options.candidates);
-    const terms = Math.floor(opts.terms ?? this.options.terms);
-    this.termBudget = [terms > 0 ? terms : Infinity, opts.termPostings ?? this.options.termPostings, Math.max(kk, Math.floor(opts.termRerank ?? this.options.termRerank))];
+    const postings = (opts.termPostings ?? this.options.termPostings) * this.size;
+    this.termBudget = [Math.floor(opts.terms ?? this.options.terms), postings, Math.max(kk, Math.floor(opts.termRerank ?? this.options.termRerank))];
     try {
       if (this.store.prepare(v) === 0) return [];
       return this.answer(kk, strategy, probes, enough, rerank, filter);

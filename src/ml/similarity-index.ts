@@ -23,11 +23,15 @@ export interface NoteIndexOptions {
   maxTerms?: number;
 }
 
-// Notes are answered exactly (term-at-a-time over posting lists) up to exactMax notes: on text,
-// where related notes have cosines of 0.1–0.5, SimHash codes separate neighbours poorly (recall@10
-// 0.42 scanning 128-bit codes on SpamAssassin) and exact scoring is faster than any LSH setting
-// that reaches 0.95. The 64-bit codes (4 bands of 16 bits) are only built when a query asks for
-// a scan or the tables (lsh-codes.ts), so a write costs its postings and no SimHash.
+// Notes are never answered by their LSH codes: on text, where related notes have cosines of
+// 0.1–0.5, SimHash separates neighbours poorly (recall@10 0.53 scanning 64-bit codes on
+// SpamAssassin, 0.10 from the tables). Up to exactMax notes a query is scored exactly, term at a
+// time over the posting lists; past it, exact scoring costs ~10 ms at 100k notes (it touches every
+// posting of every query term), so candidates come from the query's strongest terms whose lists
+// fit in 2 postings per note, and the best 100 by partial score are re-ranked exactly: recall@10
+// 0.983 and 3–4× faster at 25k–100k notes, chosen on validation notes (bench/related-notes-tune.ts,
+// docs/related-notes.md). The 64-bit codes stay available to forced strategies and are built only
+// when one asks for them (lsh-codes.ts), so a write costs its postings and no SimHash.
 export const NOTE_LSH: LshOptions = {
   seed: 0x6e6f7465,
   tables: 4,
@@ -36,8 +40,11 @@ export const NOTE_LSH: LshOptions = {
   probes: 64,
   candidates: 5000,
   rerank: 1000,
-  exactMax: 100_000,
-  scanMax: 100_000,
+  exactMax: 25_000,
+  scanMax: 25_000,
+  terms: 2048, // every term a note keeps: the postings budget decides
+  termPostings: 2,
+  termRerank: 100,
 };
 
 export class NoteIndex {
