@@ -1,11 +1,11 @@
 // Benchmark (a): the SpamAssassin corpus as notes. The train e-mails are the notes (hashed TF-IDF
 // of subject + body through NoteIndex), the test e-mails are the queries ("notes like this one").
 // Truth is exact cosine computed here independently of the index, over the same TF-IDF vectors.
-import type { SparseVector } from '../src/ml/features';
 import type { Strategy } from '../src/ml/lsh';
 import { NoteIndex } from '../src/ml/similarity-index';
 import { loadEmails, loadSplit, type Email } from './related-data';
 import { measureOps, measureQueries, rssBytes, seconds, type OpStats, type Row } from './related-measure';
+import { sparseTruth } from './related-sparse-truth';
 
 const K = 10;
 
@@ -26,7 +26,7 @@ export function runSpam(log: (s: string) => void): Row[] {
 
   const queries = test.map((e) => index.vectorize(noteOf(e)));
   const docs = train.map((_, i) => index.index.vector(i)!);
-  const truth = exactTruth(docs, queries);
+  const truth = sparseTruth(docs, queries, K);
 
   const rows: Row[] = [];
   const strategies: Strategy[] = ['auto', 'scan', 'tables'];
@@ -56,44 +56,7 @@ export function runSpam(log: (s: string) => void): Row[] {
   return rows;
 }
 
-function worst(...ops: OpStats[]): OpStats {
+export function worst(...ops: OpStats[]): OpStats {
   const max = (f: (o: OpStats) => number) => Math.max(...ops.map(f));
   return { mean: max((o) => o.mean), p50: max((o) => o.p50), p99: max((o) => o.p99), meanCpu: max((o) => o.meanCpu), p99Cpu: max((o) => o.p99Cpu) };
-}
-
-/**
- * Exact top-k by cosine (vectors are L2-normalised, so by dot product), ties to the smaller id:
- * plain compressed posting lists, written here so the truth does not depend on the index's code.
- */
-function exactTruth(docs: SparseVector[], queries: SparseVector[]): Int32Array {
-  const dims = 1 << 18;
-  const start = new Uint32Array(dims + 1);
-  for (const d of docs) for (const i of d.indices) start[i + 1]++;
-  for (let i = 0; i < dims; i++) start[i + 1] += start[i];
-  const fill = start.slice(0, dims);
-  const postId = new Uint32Array(start[dims]);
-  const postValue = new Float64Array(start[dims]);
-  docs.forEach((d, id) => {
-    d.indices.forEach((i, k) => {
-      postId[fill[i]] = id;
-      postValue[fill[i]++] = d.values[k];
-    });
-  });
-  const out = new Int32Array(queries.length * K).fill(-1);
-  const scores = new Float64Array(docs.length);
-  queries.forEach((q, qi) => {
-    scores.fill(0);
-    q.indices.forEach((i, k) => {
-      for (let p = start[i]; p < start[i + 1]; p++) scores[postId[p]] += q.values[k] * postValue[p];
-    });
-    const best = Array.from({ length: K }, () => ({ id: -1, s: -Infinity }));
-    scores.forEach((s, id) => {
-      if (s <= best[K - 1].s) return; // equal scores keep the earlier (smaller) id
-      best.pop();
-      const at = best.findIndex((b) => b.s < s);
-      best.splice(at < 0 ? best.length : at, 0, { id, s });
-    });
-    out.set(best.map((b) => b.id), qi * K);
-  });
-  return out;
 }

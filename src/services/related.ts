@@ -7,7 +7,7 @@ import { findPostItems, type PostItem } from './posts';
 import { hiddenClassIds, type Viewer } from './visibility';
 
 // Related notes and search, per process: an in-memory NoteIndex (hashed TF-IDF of title,
-// tags and text, LSH codes; src/ml/similarity-index.ts) over every note, with each note's
+// tags and text in posting lists; src/ml/similarity-index.ts) over every note, with each note's
 // class so results can leave out private classes the reader is not in.
 //
 // Built from the database on first use, then kept current:
