@@ -26,6 +26,8 @@ export interface Config {
   sessionProtection: SessionProtection;
   trustProxy: TrustProxy;
   bcryptRounds: number;
+  /** bcrypt computations at once per process; undefined: one fewer than the cores (at least one). */
+  bcryptConcurrency?: number;
   flaskyAdmin?: string;
   postsPerPage: number;
   followersPerPage: number;
@@ -124,6 +126,7 @@ const envSchema = z.object({
   SESSION_PROTECTION: z.enum(['strong', 'basic', 'off']).default('strong'),
   TRUST_PROXY: trustProxy.default(false),
   BCRYPT_ROUNDS: int(4, 15).optional(),
+  BCRYPT_CONCURRENCY: int(1, 64).optional(),
   FLASKY_ADMIN: optionalText,
   FLASKY_POSTS_PER_PAGE: int(1, 500).default(20),
   FLASKY_FOLLOWERS_PER_PAGE: int(1, 500).default(50),
@@ -227,6 +230,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionProtection: e.SESSION_PROTECTION,
     trustProxy: e.TRUST_PROXY,
     bcryptRounds,
+    bcryptConcurrency: e.BCRYPT_CONCURRENCY,
     flaskyAdmin: e.FLASKY_ADMIN?.toLowerCase(),
     postsPerPage: e.FLASKY_POSTS_PER_PAGE,
     followersPerPage: e.FLASKY_FOLLOWERS_PER_PAGE,

@@ -5,6 +5,7 @@ import pino, { Logger } from 'pino';
 import { RedisStore as RedisRateLimitStore } from 'rate-limit-redis';
 import type { Sequelize } from 'sequelize';
 import type { Config } from './config';
+import { setBcryptConcurrency } from './auth/bcrypt-limit';
 import { createSequelize } from './db';
 import { initModels } from './models';
 import { createMailer, Mailer } from './services/mailer';
@@ -46,6 +47,7 @@ export function createDeps(config: Config, overrides: { log?: Logger; mailer?: M
     if (timing !== undefined && timing >= slowMs) log.warn({ durationMs: timing, sql: sql.slice(0, 500) }, 'slow query');
   });
   initModels(sequelize, { bcryptRounds: config.bcryptRounds, adminEmail: config.flaskyAdmin });
+  setBcryptConcurrency(config.bcryptConcurrency);
   const mailer = overrides.mailer ?? createMailer(config, createViews(config), log);
   const tokens = overrides.tokens ?? createTokens(config.secretKey);
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;

@@ -1,18 +1,18 @@
-import bcrypt from 'bcrypt';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { Role, User } from '../models';
+import { comparePassword, hashPassword } from './bcrypt-limit';
 
 // A hash of a random password: unknown emails are checked against it so that
 // they take as long as a wrong password (no user enumeration by timing).
 let dummyHash: Promise<string> | undefined;
-const getDummyHash = (rounds: number) => (dummyHash ??= bcrypt.hash(`dummy-${Math.random()}`, rounds));
+const getDummyHash = (rounds: number) => (dummyHash ??= hashPassword(`dummy-${Math.random()}`, rounds));
 
 /** Finds the user by lower-cased email and checks the password, in constant shape. */
 export async function authenticate(email: string, password: string, rounds: number): Promise<User | null> {
   const user = await User.findOne({ where: { email: email.trim().toLowerCase() }, include: [{ model: Role, as: 'role' }] });
   if (!user || !user.passwordHash) {
-    await bcrypt.compare(password, await getDummyHash(rounds));
+    await comparePassword(password, await getDummyHash(rounds));
     return null;
   }
   return (await user.verifyPassword(password)) ? user : null;

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import bcrypt from 'bcrypt';
+import { comparePassword, hashPassword } from '../auth/bcrypt-limit';
 import {
   CreationOptional,
   DataTypes,
@@ -58,13 +58,13 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
 
   async setPassword(password: string): Promise<void> {
     const hadPassword = Boolean(this.passwordHash);
-    this.passwordHash = await bcrypt.hash(password, User.settings.bcryptRounds);
+    this.passwordHash = await hashPassword(password, User.settings.bcryptRounds);
     if (hadPassword) this.authEpoch = (this.authEpoch ?? 0) + 1;
   }
 
   async verifyPassword(password: string): Promise<boolean> {
     if (!this.passwordHash) return false;
-    return bcrypt.compare(password, this.passwordHash);
+    return comparePassword(password, this.passwordHash);
   }
 
   // --- tokens (as Flasky's User methods, with a purpose and the auth epoch) ---
