@@ -17,7 +17,8 @@ export interface TrainOptions extends OptimizerOptions {
   patience?: number;
   /** Start from these weights (warm start) instead of zeros. */
   init?: Float64Array;
-  onEpoch?: (report: EpochReport) => void;
+  /** Called after each epoch with the current weights (read-only: the trainer keeps using them). */
+  onEpoch?: (report: EpochReport, weights: Float64Array) => void;
 }
 
 export interface EpochReport {
@@ -144,7 +145,7 @@ export function fitLogistic(train: Examples, val: Examples | null, opts: TrainOp
     const valLoss = val && val.x.length > 0 ? meanLogLoss(w, val) : null;
     const report = { epoch, trainLoss: lossSum / n, valLoss };
     history.push(report);
-    opts.onEpoch?.(report);
+    opts.onEpoch?.(report, w);
     if (valLoss === null) continue;
     if (valLoss < best.loss) best = { loss: valLoss, epoch, weights: w.slice() };
     else if (o.patience > 0 && epoch - best.epoch >= o.patience) break;
