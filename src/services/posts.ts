@@ -1,7 +1,7 @@
 import { literal, Op, QueryTypes, WhereOptions } from 'sequelize';
 import { Post, User } from '../models';
 import { Pagination, resolvePage } from '../web/pagination';
-import { noteTitle, withTags } from './notes';
+import { noteTitle } from './notes';
 import { hiddenClassIds, Viewer } from './visibility';
 
 // The post listings the pages show: newest first, with authors, classes and
@@ -105,10 +105,18 @@ async function countPosts(c: Conditions): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** The post (and author, class, comment count) columns of a listing row. */
-const ITEM_COLUMNS = `p.id, p.title, p.body, p.body_html, p.timestamp, p.author_id, p.class_id,
+/**
+ * The post (and author, class, comment count, tags) columns of a listing row. Tag
+ * names hold no spaces (normaliseTag), so the row carries them space-separated
+ * rather than costing a second query per page.
+ */
+const itemColumns = () => {
+  const tags = db().getDialect() === 'postgres' ? "string_agg(t.name, ' ')" : "group_concat(t.name, ' ')";
+  return `p.id, p.title, p.body, p.body_html, p.timestamp, p.author_id, p.class_id,
   u.username, u.email, u.avatar_hash, k.name AS class_name, k.slug AS class_slug, k.visibility AS class_visibility,
-  (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count`;
+  (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count,
+  (SELECT ${tags} FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id) AS tag_names`;
+};
 const ITEM_JOINS = 'JOIN users u ON u.id = p.author_id LEFT JOIN classes k ON k.id = p.class_id';
 
 // The author's avatar URL, computed as the User model does it (a borrowed method).
@@ -121,7 +129,8 @@ function toItem(r: Row): PostItem {
     id: num(r.id),
     title: noteTitle({ id: num(r.id), title: (r.title as string | null) ?? null, body }),
     titled: Boolean(r.title),
-    tagNames: [],
+    // Sorted here, by code point, as tagsOf() does: database collations order other scripts differently.
+    tagNames: r.tag_names ? String(r.tag_names).split(' ').sort() : [],
     body,
     bodyHtml: r.body_html == null ? null : String(r.body_html),
     timestamp: new Date(r.timestamp as string | Date),
@@ -168,32 +177,32 @@ async function readPage(c: Conditions, limit: number, offset: number, known?: nu
   // The page's ids first (from the (timestamp, id) or (author_id, timestamp) index
   // alone), then their rows: joins and counts run for 20 rows, not for every skipped one.
   const rows = await db().query<Row>(
-    `SELECT ${ITEM_COLUMNS}, (${countSql(c)}) AS total
+    `SELECT ${itemColumns()}, (${countSql(c)}) AS total
      FROM (SELECT p.id FROM posts p ${where} ORDER BY p.timestamp DESC, p.id DESC LIMIT :limit${offset > 0 ? ' OFFSET :offset' : ''}) page
      JOIN posts p ON p.id = page.id ${ITEM_JOINS} ORDER BY p.timestamp DESC, p.id DESC`,
     { type: QueryTypes.SELECT, replacements },
   );
   const total = known ?? (rows.length ? Number(rows[0].total) : await countPosts(c));
-  return { items: await withTags(rows.map(toItem)), total };
+  return { items: rows.map(toItem), total };
 }
 
 /** One post as the listings show it, or null. */
 export async function findPostItem(id: number): Promise<PostItem | null> {
-  const rows = await db().query<Row>(`SELECT ${ITEM_COLUMNS} FROM posts p ${ITEM_JOINS} WHERE p.id = :id`, {
+  const rows = await db().query<Row>(`SELECT ${itemColumns()} FROM posts p ${ITEM_JOINS} WHERE p.id = :id`, {
     type: QueryTypes.SELECT,
     replacements: { id },
   });
-  return rows.length ? (await withTags([toItem(rows[0])]))[0] : null;
+  return rows.length ? toItem(rows[0]) : null;
 }
 
 /** These posts as the listings show them, in no particular order; missing ids are left out. */
 export async function findPostItems(ids: number[]): Promise<PostItem[]> {
   if (ids.length === 0) return [];
-  const rows = await db().query<Row>(`SELECT ${ITEM_COLUMNS} FROM posts p ${ITEM_JOINS} WHERE p.id IN (:ids)`, {
+  const rows = await db().query<Row>(`SELECT ${itemColumns()} FROM posts p ${ITEM_JOINS} WHERE p.id IN (:ids)`, {
     type: QueryTypes.SELECT,
     replacements: { ids },
   });
-  return withTags(rows.map(toItem));
+  return rows.map(toItem);
 }
 
 /** Sets `commentCount` on each post with one grouped query. */
