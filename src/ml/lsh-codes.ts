@@ -1,6 +1,6 @@
 // The LSH codes of an index's slots and the band tables keyed by them, built lazily. An index that
 // answers exactly (small corpora, and notes, which are scored from posting lists) never reads a
-// code, yet SimHash was most of the cost of a note write. So a slot set while the index's own
+// code, yet SimHash was 15–25 % of the cost of a note write. So a slot set while the index's own
 // strategy needs no codes is only marked pending; the first query that needs codes (a scan, the
 // tables, a forced strategy, or a caller asking for a code) codes every pending slot at once, and
 // once the strategy itself needs codes the index codes each write eagerly again.

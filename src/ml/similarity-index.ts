@@ -26,12 +26,13 @@ export interface NoteIndexOptions {
 // Notes are never answered by their LSH codes: on text, where related notes have cosines of
 // 0.1–0.5, SimHash separates neighbours poorly (recall@10 0.53 scanning 64-bit codes on
 // SpamAssassin, 0.10 from the tables). Up to exactMax notes a query is scored exactly, term at a
-// time over the posting lists; past it, exact scoring costs ~10 ms at 100k notes (it touches every
-// posting of every query term), so candidates come from the query's strongest terms whose lists
-// fit in 2 postings per note, and the best 100 by partial score are re-ranked exactly: recall@10
-// 0.983 and 3–4× faster at 25k–100k notes, chosen on validation notes (bench/related-notes-tune.ts,
-// docs/related-notes.md). The 64-bit codes stay available to forced strategies and are built only
-// when one asks for them (lsh-codes.ts), so a write costs its postings and no SimHash.
+// time over the posting lists; past it exact scoring grows to 7–18 ms of CPU at 100k notes (it
+// touches every posting of every query term), so candidates come from the query's strongest terms
+// whose lists fit in 2 postings per note, and the best 100 by partial score are re-ranked exactly:
+// recall@10 0.983–0.985 at 25k–100k notes, 2× faster on average and 3–3.6× at p99, chosen on
+// validation notes (bench/related-notes-tune.ts, docs/related-notes.md). The 64-bit codes stay
+// available to forced strategies and are built only when one asks for them (lsh-codes.ts), so a
+// write costs its postings and no SimHash.
 export const NOTE_LSH: LshOptions = {
   seed: 0x6e6f7465,
   tables: 4,
