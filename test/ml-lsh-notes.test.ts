@@ -73,6 +73,21 @@ describe('NoteIndex: related notes and search', () => {
     expect(index.related(1, 20, visible)).toHaveLength(NOTES.length - 1 - hidden.size);
   });
 
+  it('answers from the strongest terms past exactMax, finding the same topical neighbours', () => {
+    const pruned = build({ lsh: { exactMax: 5 } });
+    const exact = build();
+    expect(pruned.index.strategy()).toBe('terms');
+    expect(exact.index.strategy()).toBe('exact');
+    expect(pruned.index.pendingCodes).toBe(NOTES.length); // no codes built for a note index
+    for (const [id] of NOTES) {
+      const [best] = exact.related(id, 1);
+      expect(pruned.related(id, 1)).toEqual([{ id: best.id, score: expect.closeTo(best.score, 6) }]);
+    }
+    expect(ids(pruned.related(1, 2)).sort()).toEqual([2, 3]);
+    expect(ids(pruned.related(5, 2)).sort()).toEqual([4, 6]);
+    expect(ids(pruned.search('learning rate of the gradient', 3)).sort()).toEqual([1, 2, 3]);
+  });
+
   it('counts the title and tags', () => {
     const tf = noteTermFrequencies({ title: 'Nesterov', tags: ['optimizers'], text: 'momentum' });
     const weightOf = (word: string) => {
