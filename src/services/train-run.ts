@@ -19,6 +19,8 @@ export interface TrainRequest {
   /** Texts to score with the new model (the comments whose stored score it replaces). */
   rescore: string[];
   seed?: number;
+  /** Where examples came from besides the site's labels, recorded in the model's hyperparameters. */
+  source?: { corpus: string; corpusLabels: number };
   /** Unlabelled comments to self-train on (set with MODERATION_SELF_TRAINING); absent: supervised only. */
   unlabelled?: string[];
 }
@@ -57,7 +59,9 @@ export function runTraining(req: TrainRequest, progress: Progress = () => {}): T
     scores[i] = model.score(req.rescore[i]);
     if (i % 2000 === 0) progress('scoring comments', 0.85 + (0.15 * i) / req.rescore.length);
   }
-  return { model: model.toJSON(), curves: { history, learning }, scores };
+  const json = model.toJSON();
+  if (req.source) json.hyperparameters = { ...json.hyperparameters, ...req.source };
+  return { model: json, curves: { history, learning }, scores };
 }
 
 /**

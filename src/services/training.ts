@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Transaction } from 'sequelize';
+import { loadCorpus, type CorpusName } from '../ml/corpora';
 import { MAX_TEXT_CHARS } from '../ml/features';
 import { Comment, CommentLabel, ModerationJob, ModerationModelRecord } from '../models';
 import type { ModelServer, ModerationSettings } from './moderation-model';
@@ -46,29 +47,34 @@ export class Training {
     private readonly log: Logger,
   ) {}
 
-  /** Starts a training, or returns the one already running (started: false). */
-  start(requestedBy: number | null): Promise<{ job: ModerationJob; started: boolean }> {
-    const next = this.starting.then(() => this.begin(requestedBy));
+  /**
+   * Starts a training, or returns the one already running (started: false). With a corpus, its
+   * documents come before the site's labels, and the site needs no labels yet.
+   */
+  start(requestedBy: number | null, opts: { corpus?: CorpusName } = {}): Promise<{ job: ModerationJob; started: boolean }> {
+    const next = this.starting.then(() => this.begin(requestedBy, opts.corpus));
     this.starting = next.catch(() => {});
     return next;
   }
 
-  private async begin(requestedBy: number | null): Promise<{ job: ModerationJob; started: boolean }> {
+  private async begin(requestedBy: number | null, corpus?: CorpusName): Promise<{ job: ModerationJob; started: boolean }> {
     if (this.closed) throw new TrainingError('The server is shutting down.');
     const running = await ModerationJob.running('train', STALE_MS);
     if (running) return { job: running, started: false };
     const counts = await CommentLabel.classCounts();
-    if (counts.fine === 0 || counts.unwanted === 0) {
+    if (!corpus && (counts.fine === 0 || counts.unwanted === 0)) {
       throw new TrainingError(
         `Training needs at least one comment labelled unwanted and one labelled fine (there are ${counts.unwanted} and ${counts.fine}).`,
       );
     }
     const { examples, lastLabelId } = await CommentLabel.trainingSet();
     const recent = await Comment.findAll({ attributes: ['id', 'body'], order: [['id', 'DESC']], limit: RESCORE_LIMIT });
+    const extra = corpus ? await loadCorpus(corpus) : [];
     const job = await ModerationJob.create({ kind: 'train', status: 'running', stage: 'starting', lastLabelId, requestedBy });
     const request: TrainRequest = {
-      examples: examples.map((e) => ({ text: e.text.slice(0, MAX_TEXT_CHARS), label: e.label })),
+      examples: [...extra, ...examples].map((e) => ({ text: e.text.slice(0, MAX_TEXT_CHARS), label: e.label })),
       rescore: recent.map((c) => c.body.slice(0, MAX_TEXT_CHARS)),
+      ...(corpus ? { source: { corpus, corpusLabels: extra.length } } : {}),
     };
     if (this.settings.selfTraining) {
       const labelled = new Set(examples.map((e) => e.commentId));
