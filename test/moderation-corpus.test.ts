@@ -3,7 +3,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { Comment, CommentLabel, ModerationJob, ModerationModelRecord, Post, User } from '../src/models';
 import { ApiClient, basic, undocumented } from './api-helpers';
-import { createTestApp, makeUser, TestApp } from './helpers';
+import { createTestApp, logIn, makeUser, TestApp } from './helpers';
 
 // A site without a model yet: `model:train --corpus spamassassin`, run as the real CLI in another
 // process on the same database, gives it one learned from the public SpamAssassin corpus plus
@@ -17,11 +17,13 @@ const CORPUS = { total: 6046, spam: 1896 };
 let t: TestApp;
 let api: ApiClient;
 let alice: User;
+let mod: User;
 
 beforeAll(async () => {
   t = await createTestApp({ MODERATION_RETRAIN_EVERY: '0' });
   api = new ApiClient(t.app);
   alice = await makeUser({ username: 'alice', password: PASSWORD });
+  mod = await makeUser({ username: 'mod', password: PASSWORD, role: 'Moderator' });
 });
 afterAll(() => t.close());
 
@@ -87,6 +89,11 @@ test('model:train --corpus spamassassin: a new active version from the corpus an
   const normal = await predict('Nice write-up. I think the learning rate schedule matters more than the choice of optimizer here; did you try cosine decay?');
   expect(normal.body).toMatchObject({ label: 0, version: 1 });
   expect(normal.body.score).toBeLessThan(0.5);
+
+  const agent = request.agent(t.app);
+  await logIn(agent, mod.email, PASSWORD);
+  const page = await agent.get('/moderate/model');
+  expect(page.text).toContain(`${CORPUS.total + 2} (${CORPUS.total} from the spamassassin corpus)`);
 }, 150_000);
 
 test('the API responses of this file match the OpenAPI document', async () => {
