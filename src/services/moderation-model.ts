@@ -82,11 +82,17 @@ export class ModelServer {
     return { score, label, version: model.info.version };
   }
 
-  /** Trusted for auto-hold: enough labels and a validation precision over the configured bar. */
+  /**
+   * Trusted for auto-hold: enough labels and a validation precision over the configured bar.
+   * Labels from a public corpus (model:train --corpus) do not count: they say how well the
+   * model knows e-mail spam, not this site's comments.
+   */
   trusted(model: ModerationModel | null = this.model): boolean {
     if (!model) return false;
     const precision = model.info.metrics.precision;
-    return model.info.labels.total >= this.settings.minLabels && precision != null && precision >= this.settings.minPrecision;
+    const corpusLabels = Number(model.info.hyperparameters.corpusLabels ?? 0);
+    const siteLabels = model.info.labels.total - corpusLabels;
+    return siteLabels >= this.settings.minLabels && precision != null && precision >= this.settings.minPrecision;
   }
 
   /** Scores a comment about to be created; with auto-hold on, holds what a trusted model flags. */
