@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT } from '../test/browser/server';
+import { ROOT } from '../test/support/child-server';
 import { FAKE_PASSWORD, sizeOf, sqliteDatabase } from './lib/web-data';
 import { BASE_HEADERS, BenchClient } from './lib/web-load';
 import { Served, spawnProcess } from './lib/web-server';

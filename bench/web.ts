@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../test/browser/server';
+import { ROOT } from '../test/support/child-server';
 import { FAKE_PASSWORD, machine, postgresLogin, postgresSchema, sizeOf, sqliteDatabase, sqliteTargets, Targets } from './lib/web-data';
 import { apiToken, BASE_HEADERS, BenchClient, Load, loginSequence, measure, measureTogether, settle } from './lib/web-load';
 import { CaseResult, evaluateTargets, printHeader, printRow, printTargets, SizeResult, updateDocs, WebResults } from './lib/web-report';

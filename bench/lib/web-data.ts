@@ -4,7 +4,7 @@ import path from 'node:path';
 import { QueryTypes, Sequelize } from 'sequelize';
 import sqlite3 from 'sqlite3';
 import { encodeCursor } from '../../src/api/pagination';
-import { ROOT } from '../../test/browser/server';
+import { ROOT } from '../../test/support/child-server';
 import { appDir } from './web-server';
 
 // Benchmark databases, filled by the app's own `fake` command (Flasky's

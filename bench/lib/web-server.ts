@@ -1,8 +1,8 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freePort, ROOT } from '../../test/browser/server';
+import { ROOT, startChildServer } from '../../test/support/child-server';
 
 // The server under test as a child process (the compiled dist/src/server.js,
 // what `npm start` runs), and its CPU time read from /proc: utime + stime of the
@@ -87,7 +87,7 @@ export interface Served {
   stop(): Promise<number | null>;
 }
 
-/** Spawns `node <script>` with `env`, waits for `ready` (a path answering 200) and returns it. */
+/** Spawns `node <script>` with `env`, waits for `ready` (a path answering 2xx) and returns it. */
 export async function spawnProcess(opts: {
   script: string;
   args?: string[];
@@ -97,36 +97,18 @@ export async function spawnProcess(opts: {
   name: string;
   ready?: string;
 }): Promise<Served> {
-  const port = await freePort();
-  const logFile = path.join(opts.dir, `${opts.name}-${port}.log`);
-  const out = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.script, ...(opts.args ?? [])], {
+  const server = await startChildServer({
+    name: opts.name,
+    args: [...(opts.nodeArgs ?? []), opts.script, ...(opts.args ?? [])],
+    dir: opts.dir,
+    logName: (port) => `${opts.name}-${port}.log`,
     cwd: ROOT,
-    stdio: ['ignore', out, out],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? opts.dir, PORT: String(port), ...opts.env },
+    env: opts.env,
+    readyPath: opts.ready ?? '/healthz',
+    timeoutMs: START_TIMEOUT_MS,
+    logTail: (log) => log.slice(-3000),
   });
-  fs.closeSync(out);
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      process.removeListener('exit', killOnExit);
-      resolve(code);
-    }),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const log = () => fs.readFileSync(logFile, 'utf8');
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${opts.name} exited (${child.exitCode}):\n${log().slice(-3000)}`);
-    try {
-      if ((await fetch(url + (opts.ready ?? '/healthz'))).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${opts.name} did not start:\n${log().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const { url, child, log } = server;
   const pid = child.pid!;
   const pids = () => [pid, ...childrenOf(pid)];
   return {
@@ -136,13 +118,7 @@ export async function spawnProcess(opts: {
     pids,
     cpuMs: () => pids().reduce((sum, p) => sum + processCpuMs(p), 0),
     log,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
+    stop: () => server.stop(15_000),
   };
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Browser, BrowserContext, BrowserContextOptions, Page, chromium } from 'playwright-core';
-import { ROOT } from './server';
+import { ROOT } from '../support/child-server';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const ARTIFACTS = path.join(ROOT, 'test/artifacts');

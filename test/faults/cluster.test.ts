@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Sequelize } from 'sequelize';
-import { serverCommand } from '../browser/server';
+import { serverCommand } from '../support/child-server';
 import { spawnServer, WebClient } from './processes';
 
 // WEB_CONCURRENCY: refused on SQLite with a clear message; on PostgreSQL + Redis

@@ -1,63 +1,29 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { freePort, serverCommand } from '../browser/server';
+import { ChildServer, serverCommand, startChildServer } from '../support/child-server';
 
 // The real server as a child process on a database that outlives it, and a
 // small cookie-keeping client that speaks to it like a browser would.
 
 export const PASSWORD = 'fault-demo-password';
 
-export interface ServerProcess {
-  url: string;
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  log(): string;
-}
-
-export async function spawnServer(dir: string, env: Record<string, string>): Promise<ServerProcess> {
-  const port = await freePort();
-  const logFile = path.join(dir, `server-${port}.log`);
-  const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, serverCommand().args, {
-    cwd: dir,
-    stdio: ['ignore', out, out],
+export function spawnServer(dir: string, env: Record<string, string>): Promise<ChildServer> {
+  return startChildServer({
+    name: 'server',
+    args: serverCommand().args,
+    dir,
+    logName: (port) => `server-${port}.log`,
     env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? dir,
       NODE_ENV: 'development',
-      PORT: String(port),
       MAIL_OUTBOX: path.join(dir, 'outbox'),
       BCRYPT_ROUNDS: '4',
       DEMO_PASSWORD: PASSWORD,
       LOG_LEVEL: 'warn',
       ...env,
     },
+    readyPath: '/healthz',
+    timeoutMs: 90_000,
   });
-  fs.closeSync(out);
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      process.removeListener('exit', killOnExit);
-      resolve(code);
-    }),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const log = () => fs.readFileSync(logFile, 'utf8');
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${log()}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${log()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url, child, exited, log };
 }
 
 export class WebClient {
