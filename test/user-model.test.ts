@@ -254,6 +254,46 @@ describe('roles and permissions', () => {
     ]);
   });
 
+  test('findWithRole loads what findByPk with the role does, and sees role changes made here at once', async () => {
+    const u = await makeUser({ password: 'cat in a hat', role: 'Moderator' });
+    const expected = (await User.findByPk(u.id, { include: [{ model: Role, as: 'role' }] }))!;
+    const loaded = (await User.findWithRole(u.id))!;
+    expect(loaded).toBeInstanceOf(User);
+    expect(loaded.isNewRecord).toBe(false);
+    expect(loaded.lastSeen).toBeInstanceOf(Date);
+    expect(typeof loaded.confirmed).toBe('boolean');
+    expect(loaded.role).toBeInstanceOf(Role);
+    expect(JSON.parse(JSON.stringify(loaded))).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(loaded.can(Permission.MODERATE)).toBe(true);
+
+    // Each load has its own role instance: changing one changes no other request's user.
+    loaded.role!.permissions = 0;
+    expect((await User.findWithRole(u.id))!.can(Permission.MODERATE)).toBe(true);
+
+    await Role.update({ permissions: Permission.FOLLOW }, { where: { name: 'Moderator' } });
+    try {
+      expect((await User.findWithRole(u.id))!.can(Permission.MODERATE)).toBe(false);
+    } finally {
+      await Role.insertRoles();
+    }
+    expect((await User.findWithRole(u.id))!.can(Permission.MODERATE)).toBe(true);
+
+    // Saved from the loaded instance as from any other.
+    await loaded.reload();
+    loaded.name = 'Renamed';
+    await loaded.save();
+    expect((await User.findByPk(u.id))!.name).toBe('Renamed');
+  });
+
+  test('findWithRole: an unknown id is null, a user without a role can nothing', async () => {
+    expect(await User.findWithRole(987654)).toBeNull();
+    const u = await makeUser({ password: 'cat in a hat' });
+    await User.update({ roleId: null }, { where: { id: u.id } });
+    const loaded = (await User.findWithRole(u.id))!;
+    expect(loaded.role).toBeNull();
+    expect(loaded.can(Permission.FOLLOW)).toBe(false);
+  });
+
   test('role permission helpers', () => {
     const r = Role.build({ name: 'Scratch' });
     expect(r.permissions).toBe(0);

@@ -31,7 +31,7 @@ export function createPassport(bcryptRounds: number): PassportInstance {
   passport.serializeUser((user, done) => done(null, (user as User).id));
   passport.deserializeUser((id: unknown, done) => {
     if (typeof id !== 'number') return done(null, false);
-    User.findByPk(id, { include: [{ model: Role, as: 'role' }] }).then((user) => done(null, user ?? false), done);
+    User.findWithRole(id).then((user) => done(null, user ?? false), done);
   });
   return passport;
 }

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { RememberToken, Role, User } from '../models';
+import { RememberToken, User } from '../models';
 
 // Flask-Login's session handling, done as ../shared/spec/port-decisions.md asks:
 // 'strong' session protection, idle and absolute timeouts, fresh logins, and
@@ -92,7 +92,7 @@ export function createLoginSessions(config: Config, log: Logger) {
     const value = req.cookies?.[REMEMBER_COOKIE];
     if (req.user || req.sessionProtectionFailed || !value) return next();
     const token = await RememberToken.findValid(value);
-    const user = token && (await User.findByPk(token.userId, { include: [{ model: Role, as: 'role' }] }));
+    const user = token && (await User.findWithRole(token.userId));
     if (!token || !user) {
       res.clearCookie(REMEMBER_COOKIE, { path: '/' });
       return next();
