@@ -2,7 +2,7 @@ import { literal, Op, QueryTypes, WhereOptions } from 'sequelize';
 import { Post, User } from '../models';
 import { Pagination, resolvePage } from '../web/pagination';
 import { noteTitle } from './notes';
-import { hiddenClassIds, Viewer } from './visibility';
+import { hiddenClassesSql, Viewer } from './visibility';
 
 // The post listings the pages show: newest first, with authors, classes and
 // comment counts. Listings are read with one SQL query per page into plain
@@ -53,13 +53,13 @@ interface Conditions {
   /** WHERE clause on `p` (the posts table), or ''. */
   where: string;
   replacements: Record<string, unknown>;
-  /** Private classes whose notes the viewer may not read. */
-  hidden: number[];
+  /** A subquery of the private classes whose notes the viewer may not read, or '' when none are hidden. */
+  hidden: string;
   /** Whether the filter narrows the listing to an author, a class or followed authors. */
   narrowed: boolean;
 }
 
-async function conditions(filter: PostFilter): Promise<Conditions> {
+function conditions(filter: PostFilter): Conditions {
   const where: string[] = [];
   const replacements: Record<string, unknown> = {};
   if (filter.authorId !== undefined) {
@@ -79,13 +79,15 @@ async function conditions(filter: PostFilter): Promise<Conditions> {
     replacements.tagId = filter.tagId;
   }
   const narrowed = where.length > 0;
-  const hidden = filter.viewer ? await hiddenClassIds(filter.viewer) : [];
-  if (hidden.length) {
-    // visiblePosts() in visibility.ts, in SQL: notes outside a class, or in a class the viewer may read.
-    where.push('(p.class_id IS NULL OR p.class_id NOT IN (:hidden))');
-    replacements.hidden = hidden;
+  // visiblePosts() in visibility.ts, in SQL: notes outside a class, or in a class
+  // the viewer may read. Its rule runs inside the listing's query rather than
+  // as a query of its own before it.
+  const hidden = filter.viewer ? hiddenClassesSql(filter.viewer) : null;
+  if (hidden) {
+    where.push(`(p.class_id IS NULL OR p.class_id NOT IN (${hidden.sql}))`);
+    Object.assign(replacements, hidden.replacements);
   }
-  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', replacements, hidden, narrowed };
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', replacements, hidden: hidden?.sql ?? '', narrowed };
 }
 
 /**
@@ -97,7 +99,7 @@ async function conditions(filter: PostFilter): Promise<Conditions> {
 function countSql(c: Conditions): string {
   if (c.narrowed) return `SELECT COUNT(*) FROM posts p ${c.where}`;
   const total = 'SELECT posts FROM post_counts WHERE id = 1';
-  return c.hidden.length ? `SELECT (${total}) - (SELECT COUNT(*) FROM posts WHERE class_id IN (:hidden))` : total;
+  return c.hidden ? `SELECT (${total}) - (SELECT COUNT(*) FROM posts WHERE class_id IN (${c.hidden}))` : total;
 }
 
 async function countPosts(c: Conditions): Promise<number> {
@@ -147,7 +149,7 @@ function toItem(r: Row): PostItem {
 
 /** One page of posts, newest first, with the total the pagination widget numbers its pages by. */
 export async function pagePosts(filter: PostFilter, page: number, perPage: number): Promise<Pagination<PostItem>> {
-  const c = await conditions(filter);
+  const c = conditions(filter);
   // The last page (-1) needs the total first; any other page brings it along with its rows.
   const known = page === -1 ? await countPosts(c) : undefined;
   const at = resolvePage(page, perPage, known ?? 0);
@@ -161,7 +163,7 @@ export async function pagePosts(filter: PostFilter, page: number, perPage: numbe
  * with the listing's total.
  */
 export async function listPosts(filter: PostFilter, at: { limit: number; offset?: number; after?: { timestamp: Date; id: number } }): Promise<{ items: PostItem[]; total: number }> {
-  return readPage(await conditions(filter), at.limit, at.offset ?? 0, undefined, at.after);
+  return readPage(conditions(filter), at.limit, at.offset ?? 0, undefined, at.after);
 }
 
 async function readPage(c: Conditions, limit: number, offset: number, known?: number, after?: { timestamp: Date; id: number }) {

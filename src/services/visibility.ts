@@ -10,18 +10,26 @@ export interface Viewer {
   can(perm: number): boolean;
 }
 
+/**
+ * The rule below as SQL, for queries that filter inside the database: a
+ * subquery of the private classes the viewer is not in, with its replacements;
+ * null when nothing is hidden from the viewer (administrators).
+ */
+export function hiddenClassesSql(viewer: Viewer): { sql: string; replacements: Record<string, unknown> } | null {
+  if (viewer.can(Permission.ADMIN)) return null;
+  if (viewer.id == null) return { sql: "SELECT id FROM classes WHERE visibility = 'private'", replacements: {} };
+  return {
+    sql: `SELECT id FROM classes WHERE visibility = 'private' AND teacher_id <> :hiddenViewer
+            AND id NOT IN (SELECT class_id FROM registrations WHERE student_id = :hiddenViewer)`,
+    replacements: { hiddenViewer: viewer.id },
+  };
+}
+
 /** Private classes the viewer is not in: their notes are hidden from the viewer. */
 export async function hiddenClassIds(viewer: Viewer): Promise<number[]> {
-  if (viewer.can(Permission.ADMIN)) return [];
-  const sequelize = StudyClass.sequelize!;
-  const rows =
-    viewer.id == null
-      ? await sequelize.query<{ id: number }>("SELECT id FROM classes WHERE visibility = 'private'", { type: QueryTypes.SELECT })
-      : await sequelize.query<{ id: number }>(
-          `SELECT id FROM classes WHERE visibility = 'private' AND teacher_id <> :viewer
-             AND id NOT IN (SELECT class_id FROM registrations WHERE student_id = :viewer)`,
-          { type: QueryTypes.SELECT, replacements: { viewer: viewer.id } },
-        );
+  const hidden = hiddenClassesSql(viewer);
+  if (!hidden) return [];
+  const rows = await StudyClass.sequelize!.query<{ id: number }>(hidden.sql, { type: QueryTypes.SELECT, replacements: hidden.replacements });
   return rows.map((r) => Number(r.id));
 }
 
