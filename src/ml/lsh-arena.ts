@@ -5,6 +5,15 @@
 // An entry is `stride` words side by side: the item, then optionally a float value (through a
 // Float32Array view of the same memory) and an auxiliary integer, so one entry is one cache line.
 
+type GrowableArray = Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
+
+/** A copy of `a` with room for `length` entries, the new ones zero (typed arrays cannot grow in place). */
+export function grown<T extends GrowableArray>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  return b;
+}
+
 const NONE = 0xffffffff;
 const SIZE_BITS = 26; // meta[2i + 1] = size | class << SIZE_BITS
 const SIZE_MASK = (1 << SIZE_BITS) - 1;

@@ -4,6 +4,7 @@
 // strategy needs no codes is only marked pending; the first query that needs codes (a scan, the
 // tables, a forced strategy, or a caller asking for a code) codes every pending slot at once, and
 // once the strategy itself needs codes the index codes each write eagerly again.
+import { grown } from './lsh-arena';
 import { packSigns } from './lsh-hash';
 import { BandTables } from './lsh-tables';
 
@@ -72,12 +73,8 @@ export class SlotCodes {
   }
 
   grow(capacity: number): void {
-    const codes = new Uint32Array(capacity * this.words);
-    codes.set(this.codes);
-    this.codes = codes;
-    const state = new Uint8Array(capacity);
-    state.set(this.state);
-    this.state = state;
+    this.codes = grown(this.codes, capacity * this.words);
+    this.state = grown(this.state, capacity);
     this.tables.grow(capacity);
   }
 

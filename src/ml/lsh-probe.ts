@@ -1,6 +1,7 @@
 // Candidates by code for the LSH index (lsh.ts): the query's code, the band tables' buckets visited
 // in query-directed probe rounds, every live slot for a scan, and the candidates ordered by
 // Hamming distance to the query's code (counting sort: distances are small integers).
+import { grown } from './lsh-arena';
 import type { SlotCodes } from './lsh-codes';
 import { hamming, packSigns } from './lsh-hash';
 import { MAX_PROBES, type LshOptions } from './lsh-options';
@@ -40,9 +41,7 @@ export class CodeSearch {
   candidates(n: number): Uint32Array {
     if (n > this.cand.length) {
       const size = Math.max(n, this.cand.length * 2);
-      const cand = new Uint32Array(size);
-      cand.set(this.cand);
-      this.cand = cand;
+      this.cand = grown(this.cand, size);
       this.dist = new Uint16Array(size);
       this.ordered = new Uint32Array(size);
     }
@@ -114,9 +113,7 @@ export class CodeSearch {
   }
 
   grow(capacity: number): void {
-    const stamp = new Uint32Array(capacity);
-    stamp.set(this.stamp);
-    this.stamp = stamp;
+    this.stamp = grown(this.stamp, capacity);
   }
 
   memoryBytes(): number {

@@ -7,7 +7,7 @@
 // bumps, so removing a note costs one counter per term; a list is compacted once over half of
 // it is dead (amortised O(1) per dead posting), and scoring skips the dead ones.
 import type { SparseVector } from './features';
-import { ListArena } from './lsh-arena';
+import { grown, ListArena } from './lsh-arena';
 import { SparseHyperplanes } from './lsh-hash';
 import type { VectorStore } from './lsh-store';
 
@@ -52,12 +52,8 @@ export class SparseStore implements VectorStore<SparseVector> {
 
   grow(capacity: number): void {
     if (capacity <= this.generation.length) return;
-    const generation = new Uint32Array(capacity);
-    generation.set(this.generation);
-    this.generation = generation;
-    const mark = new Uint32Array(capacity);
-    mark.set(this.mark);
-    this.mark = mark;
+    this.generation = grown(this.generation, capacity);
+    this.mark = grown(this.mark, capacity);
   }
 
   set(slot: number, v: SparseVector): number {

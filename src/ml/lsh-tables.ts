@@ -1,7 +1,7 @@
 // Hash tables on bands of the LSH code: table t keys each item by bits [t*b, t*b+b) of its code.
 // Near vectors share most bits, so they land in the same bucket of at least one table, or in a
 // bucket a few flips away, which query-directed multi-probe visits (Lv et al., VLDB 2007).
-import { ListArena, NO_ITEM } from './lsh-arena';
+import { grown, ListArena, NO_ITEM } from './lsh-arena';
 
 /** Bits [start, start+len) of a packed code, len ≤ 24. */
 export function bandKey(code: Uint32Array, off: number, start: number, len: number): number {
@@ -30,9 +30,7 @@ export class BandTables {
   }
 
   grow(capacity: number): void {
-    const pos = new Uint32Array(capacity * this.tables);
-    pos.set(this.pos);
-    this.pos = pos;
+    this.pos = grown(this.pos, capacity * this.tables);
   }
 
   insert(slot: number, code: Uint32Array, off: number): void {

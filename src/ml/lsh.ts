@@ -9,6 +9,7 @@
 // Items are keyed by caller ids (numbers); slots are internal and reused after removal. Codes are
 // built only once a strategy needs them (lsh-codes.ts): an exact index pays no hashing on writes.
 import type { SparseVector } from './features';
+import { grown } from './lsh-arena';
 import { SlotCodes } from './lsh-codes';
 import { DEFAULTS, MAX_PROBES, type Filter, type LshOptions, type Neighbor, type QueryOptions, type Strategy } from './lsh-options';
 import { SparseStore } from './lsh-sparse';
@@ -241,12 +242,8 @@ export class LshIndex<V> {
   }
 
   private grow(capacity: number): void {
-    const ids = new Float64Array(capacity);
-    ids.set(this.ids);
-    this.ids = ids;
-    const live = new Uint8Array(capacity);
-    live.set(this.live);
-    this.live = live;
+    this.ids = grown(this.ids, capacity);
+    this.live = grown(this.live, capacity);
     this.search.grow(capacity);
     this.codes.grow(capacity);
     this.store.grow(capacity);
