@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Sequelize, Options } from 'sequelize';
@@ -45,7 +46,30 @@ export function createSequelize(config: Config, logging: Options['logging'] = fa
   if (storage !== ':memory:') fs.mkdirSync(path.dirname(storage), { recursive: true });
   const sequelize = new Sequelize({ ...common, dialect: 'sqlite', storage });
   configureConnections(sequelize);
+  serializeTransactions(sequelize);
   return sequelize;
+}
+
+/**
+ * On SQLite, Sequelize gives each transaction its own connection, and a connection
+ * waiting for the write lock (busy timeout) blocks one of libuv's four threads. Six
+ * concurrent writes were enough for the waiters to hold every thread while the
+ * lock holder waited for one to run its next statement: 8-second stalls. So this
+ * process runs its transactions one after another (they are short); the busy
+ * timeout is left for other processes (the CLI). A transaction opened inside
+ * another one's callback runs at once instead of queueing behind itself.
+ */
+function serializeTransactions(sequelize: Sequelize): void {
+  const transaction = sequelize.transaction.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
+  const insideOne = new AsyncLocalStorage<true>();
+  let tail: Promise<unknown> = Promise.resolve();
+  sequelize.transaction = ((...args: unknown[]) => {
+    const managed = args.some((a) => typeof a === 'function');
+    if (!managed || insideOne.getStore()) return transaction(...args);
+    const run = tail.then(() => insideOne.run(true, () => transaction(...args)));
+    tail = run.catch(() => undefined);
+    return run;
+  }) as typeof sequelize.transaction;
 }
 
 /**

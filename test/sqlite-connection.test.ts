@@ -50,3 +50,22 @@ test('model reads parse columns by their declared type, and see a column added l
   // A Date only if the new column's declared type is known: a stale view of the schema leaves the string.
   expect(row.done).toEqual(new Date('2025-06-07T08:09:10Z'));
 });
+
+test('concurrent write transactions all commit, one after another; one opened inside another runs at once', async () => {
+  await sequelize.query('CREATE TABLE IF NOT EXISTS tally (n INTEGER)');
+  const order: string[] = [];
+  const write = (i: number) =>
+    sequelize.transaction({ type: 'IMMEDIATE' as never }, async (transaction) => {
+      order.push(`begin ${i}`);
+      await sequelize.query('INSERT INTO tally (n) VALUES (?)', { replacements: [i], transaction });
+      await new Promise((r) => setTimeout(r, 5));
+      order.push(`end ${i}`);
+    });
+  await Promise.all(Array.from({ length: 8 }, (_, i) => write(i)));
+  // Each transaction ends before the next begins.
+  expect(order).toEqual(Array.from({ length: 8 }, (_, i) => [`begin ${i}`, `end ${i}`]).flat());
+  const nested = await sequelize.transaction(async () => sequelize.transaction(async () => 'inner done'));
+  expect(nested).toBe('inner done');
+  const [count] = await sequelize.query<{ c: number }>('SELECT COUNT(*) AS c FROM tally', { type: QueryTypes.SELECT });
+  expect(count.c).toBe(8);
+});
