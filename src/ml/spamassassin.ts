@@ -8,13 +8,19 @@ export interface SpamDoc {
   label: 0 | 1;
 }
 
-/** Subject + body: the headers (routing, dates, list names) would make the task trivially leaky. */
-export function emailText(raw: string): string {
+/** The Subject header (unfolded) and the body after the first blank line, trimmed. */
+export function parseEmail(raw: string): { subject: string; body: string } {
   const sep = raw.search(/\r?\n\r?\n/);
   const head = sep < 0 ? raw : raw.slice(0, sep);
   const body = sep < 0 ? '' : raw.slice(sep).trim();
   const m = /^subject:(.*(?:\r?\n[ \t].*)*)/im.exec(head);
   const subject = m ? m[1].replace(/\r?\n[ \t]+/g, ' ').trim() : '';
+  return { subject, body };
+}
+
+/** Subject + body: the headers (routing, dates, list names) would make the task trivially leaky. */
+export function emailText(raw: string): string {
+  const { subject, body } = parseEmail(raw);
   return subject ? `${subject}\n${body}` : body;
 }
 
