@@ -207,18 +207,6 @@ export async function findPostItems(ids: number[]): Promise<PostItem[]> {
   return rows.map(toItem);
 }
 
-/** Sets `commentCount` on each post with one grouped query. */
-export async function withCommentCounts<P extends { id: number; commentCount?: number }>(posts: P[]): Promise<P[]> {
-  if (posts.length === 0) return posts;
-  const rows = await db().query<{ post_id: number; n: number | string }>('SELECT post_id, COUNT(*) AS n FROM comments WHERE post_id IN (:ids) GROUP BY post_id', {
-    type: QueryTypes.SELECT,
-    replacements: { ids: posts.map((p) => p.id) },
-  });
-  const counts = new Map(rows.map((r) => [num(r.post_id), num(r.n)]));
-  for (const post of posts) post.commentCount = counts.get(post.id) ?? 0;
-  return posts;
-}
-
 /** A comment as the post page shows it (what _comments.html reads). */
 export interface CommentItem {
   id: number;
